@@ -1,0 +1,3 @@
+export { buildProgram, main } from "./main.js";
+export { printJson, printLine, processIo, type CliIo } from "./io.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,16 @@
+export { numberAttr, numberListAttr, stringAttr } from "./attrs.js";
+export { cfEncoding, decodeValues, decodeVariable, type CfEncoding, type DecodedValues } from "./decode.js";
+export {
+  CF_CALENDARS,
+  dateToDays,
+  daysToDate,
+  decodeTimes,
+  encodeTime,
+  formatIso,
+  isTimeUnits,
+  normalizeCalendar,
+  parseTimeUnits,
+  type CfCalendar,
+  type CivilDate,
+  type TimeUnits,
+} from "./time.js";

@@ -1,0 +1,25 @@
+export * from "./types.js";
+export { normalizeSelection, selectionShape, type NormalizedRange } from "./selection.js";
+export {
+  sniffFormat,
+  hdf5SuperblockOffset,
+  isFluxnetCsv,
+  isGrib2,
+  isNetcdf3,
+  isNpy,
+  isSegy,
+  isZarrListing,
+} from "./sniff.js";
+export { detectFormat, getReader, isUrl, openFile, probePath } from "./open.js";
+export * from "./cf/index.js";
+export {
+  describeFile,
+  findVariable,
+  formatHeader,
+  jsonAttrs,
+  variableStats,
+  variableValues,
+  type InspectReport,
+  type VariableStats,
+  type VariableValues,
+} from "./inspect.js";

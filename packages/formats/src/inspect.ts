@@ -1,0 +1,215 @@
+import { type AttrValue, type Attrs, FieldbenchError, type NumericArray, shapeSize } from "@fieldbench/core";
+import { stringAttr } from "./cf/attrs.js";
+import { decodeVariable } from "./cf/decode.js";
+import { decodeTimes, isTimeUnits } from "./cf/time.js";
+import type { OpenFile, RawArray, Selection, VariableInfo } from "./types.js";
+
+/** `fieldbench inspect --json` (DESIGN.md): format, dims, attrs, variables, plus the format's own block. */
+export interface InspectReport {
+  format: string;
+  dims: Record<string, number>;
+  attrs: Record<string, unknown>;
+  variables: { name: string; dtype: string; shape: number[]; dims: string[]; attrs: Record<string, unknown> }[];
+  [formatBlock: string]: unknown;
+}
+
+export function describeFile(file: OpenFile): InspectReport {
+  return {
+    format: file.format,
+    dims: { ...file.dims },
+    attrs: jsonAttrs(file.attrs),
+    variables: file.variables.map((v) => ({
+      name: v.name,
+      dtype: v.dtype,
+      shape: [...v.shape],
+      dims: [...v.dims],
+      attrs: jsonAttrs(v.attrs),
+    })),
+    ...(file.extra ?? {}),
+  };
+}
+
+/** Attributes as JSON: bigints as numbers where exact (else strings), typed arrays as arrays. */
+export function jsonAttrs(attrs: Attrs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(attrs)) out[key] = jsonValue(value);
+  return out;
+}
+
+function jsonValue(value: AttrValue | unknown): unknown {
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>, jsonValue);
+  if (Array.isArray(value)) return value.map(jsonValue);
+  return value;
+}
+
+export function findVariable(file: OpenFile, name: string): VariableInfo {
+  const found = file.variables.find((v) => v.name === name || v.name === name.replace(/^\//, ""));
+  if (found === undefined) {
+    const names = file.variables.map((v) => v.name);
+    const list = names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
+    throw new FieldbenchError(
+      "VARIABLE_NOT_FOUND",
+      `${file.path}: no variable "${name}" (variables: ${list || "none"})`,
+      {
+        path: file.path,
+      },
+    );
+  }
+  return found;
+}
+
+/** `inspect --var NAME --stats --json`, after CF decoding. `first`/`last` are the first and last elements (null if masked). */
+export interface VariableStats {
+  name: string;
+  shape: number[];
+  count: number;
+  missing: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  sum: number;
+  first: number | null;
+  last: number | null;
+}
+
+/** Elements read per slab: bounds memory for a [N, 2048, 2048] variable to one or a few snapshots. */
+const SLAB_ELEMENTS = 1 << 24;
+
+/** Streams a variable slab by slab along its first dim and accumulates decoded statistics. */
+export async function variableStats(file: OpenFile, name: string): Promise<VariableStats> {
+  const info = findVariable(file, name);
+  if (info.dtype === "string" || info.dtype === "char") {
+    throw new FieldbenchError("INVALID_VALUE", `${file.path}: variable ${name} holds text; --stats needs numbers`);
+  }
+  const stats = { count: 0, missing: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, sum: 0 };
+  let first: number | null = null;
+  let last: number | null = null;
+  let seenAny = false;
+  for await (const values of decodedSlabs(file, info)) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      if (!seenAny) {
+        first = Number.isNaN(v) ? null : v;
+        seenAny = true;
+      }
+      if (Number.isNaN(v)) {
+        stats.missing++;
+        continue;
+      }
+      stats.count++;
+      stats.sum += v;
+      if (v < stats.min) stats.min = v;
+      if (v > stats.max) stats.max = v;
+    }
+    if (values.length > 0) {
+      const v = values[values.length - 1] as number;
+      last = Number.isNaN(v) ? null : v;
+    }
+  }
+  const some = stats.count > 0;
+  return {
+    name: info.name,
+    shape: [...info.shape],
+    count: stats.count,
+    missing: stats.missing,
+    min: some ? stats.min : null,
+    max: some ? stats.max : null,
+    mean: some ? stats.sum / stats.count : null,
+    sum: stats.sum,
+    first,
+    last,
+  };
+}
+
+async function* decodedSlabs(file: OpenFile, info: VariableInfo): AsyncGenerator<Float64Array> {
+  const total = shapeSize(info.shape, info.name);
+  if (info.shape.length === 0 || total <= SLAB_ELEMENTS) {
+    yield decodeRaw(await file.read(info.name), info);
+    return;
+  }
+  const rowElements = total / (info.shape[0] as number);
+  const rowsPerSlab = Math.max(1, Math.floor(SLAB_ELEMENTS / Math.max(1, rowElements)));
+  for (let start = 0; start < (info.shape[0] as number); start += rowsPerSlab) {
+    const stop = Math.min(info.shape[0] as number, start + rowsPerSlab);
+    const selection: Selection = [[start, stop]];
+    yield decodeRaw(await file.read(info.name, selection), info);
+  }
+}
+
+function decodeRaw(raw: RawArray, info: VariableInfo): Float64Array {
+  if (!ArrayBuffer.isView(raw.data)) {
+    throw new FieldbenchError("INVALID_VALUE", `variable ${info.name} holds text; it has no numeric values`);
+  }
+  return decodeVariable(raw.data as NumericArray, info.attrs, info.name).values;
+}
+
+/** `inspect --var NAME --values --json`: decoded numbers (null for missing), or ISO-8601 times for a CF time variable. */
+export interface VariableValues {
+  name: string;
+  shape: number[];
+  dims: string[];
+  units?: string;
+  calendar?: string;
+  values: (number | string | null)[];
+}
+
+export async function variableValues(file: OpenFile, name: string): Promise<VariableValues> {
+  const info = findVariable(file, name);
+  const raw = await file.read(info.name);
+  const units = stringAttr(info.attrs, "units");
+  const base = {
+    name: info.name,
+    shape: [...raw.shape],
+    dims: [...info.dims],
+    ...(units === undefined ? {} : { units }),
+  };
+  if (!ArrayBuffer.isView(raw.data)) return { ...base, values: [...(raw.data as readonly string[])] };
+  const decoded = decodeVariable(raw.data as NumericArray, info.attrs, info.name).values;
+  if (isTimeUnits(units)) {
+    const calendar = stringAttr(info.attrs, "calendar") ?? "standard";
+    return { ...base, calendar, values: decodeTimes(decoded, units as string, calendar, `${file.path}: ${info.name}`) };
+  }
+  return { ...base, values: Array.from(decoded, (v) => (Number.isNaN(v) ? null : v)) };
+}
+
+/** A human header in the manner of `ncdump -h`. */
+export function formatHeader(file: OpenFile): string {
+  const lines: string[] = [`${file.format} ${file.path} {`];
+  const dims = Object.entries(file.dims);
+  if (dims.length > 0) {
+    lines.push("dimensions:");
+    for (const [name, size] of dims) lines.push(`\t${name} = ${size} ;`);
+  }
+  if (file.variables.length > 0) {
+    lines.push("variables:");
+    for (const v of file.variables) {
+      const dimText = v.dims.length > 0 ? `(${v.dims.join(", ")})` : "";
+      lines.push(`\t${v.dtype} ${v.name}${dimText} ;`);
+      for (const [key, value] of Object.entries(v.attrs)) lines.push(`\t\t${v.name}:${key} = ${attrText(value)} ;`);
+      const storage = [
+        v.chunks === undefined ? undefined : `chunks [${v.chunks.join(", ")}]`,
+        v.filters === undefined || v.filters.length === 0 ? undefined : `filters ${v.filters.join(", ")}`,
+      ].filter((s) => s !== undefined);
+      if (storage.length > 0) lines.push(`\t\t// ${storage.join("; ")}`);
+    }
+  }
+  const globals = Object.entries(file.attrs);
+  if (globals.length > 0) {
+    lines.push("", "// global attributes:");
+    for (const [key, value] of globals) lines.push(`\t\t:${key} = ${attrText(value)} ;`);
+  }
+  for (const [block, value] of Object.entries(file.extra ?? {})) {
+    lines.push("", `// ${block}:`);
+    for (const line of JSON.stringify(jsonValue(value), null, 2).split("\n")) lines.push(`//   ${line}`);
+  }
+  lines.push("}");
+  return lines.join("\n");
+}
+
+function attrText(value: AttrValue): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? JSON.stringify(v) : String(v))).join(", ");
+  return String(value);
+}
