@@ -11,6 +11,7 @@ export {
   isZarrListing,
 } from "./sniff.js";
 export { detectFormat, getReader, isUrl, openFile, probePath } from "./open.js";
+export { encodeNpy, parseNpyHeader, readNpy, writeNpy, type NpyHeader, type WriteNpyOptions } from "./npy.js";
 export * from "./cf/index.js";
 export {
   describeFile,
