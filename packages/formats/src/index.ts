@@ -24,3 +24,13 @@ export {
   type VariableStats,
   type VariableValues,
 } from "./inspect.js";
+export {
+  createHdf5Writer,
+  writeHdf5,
+  type Hdf5DatasetSpec,
+  type Hdf5SlabArray,
+  type Hdf5SlabDType,
+  type Hdf5StreamSpec,
+  type Hdf5WritableArray,
+  type Hdf5Writer,
+} from "./hdf5-write.js";
