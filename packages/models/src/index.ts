@@ -1,0 +1,19 @@
+export type { CreateModel, Model, ModelOptions, PredictOptions, TileSpec } from "./model.js";
+export {
+  INTERPOLATION_NAMES,
+  createInterpolationModel,
+  interpolate,
+  isInterpolationName,
+  type InterpolationName,
+} from "./interpolation.js";
+export { createModel, modelNames, registerModel } from "./registry.js";
+export {
+  antialiasWeights,
+  cubicKernel,
+  cubicWeights,
+  linearWeights,
+  nearestWeights,
+  resamplePlanes,
+  strideWeights,
+  type AxisWeights,
+} from "./resample.js";

@@ -1,0 +1,31 @@
+import { FieldbenchError } from "@fieldbench/core";
+import { INTERPOLATION_NAMES, createInterpolationModel } from "./interpolation.js";
+import type { CreateModel, Model, ModelOptions } from "./model.js";
+
+/**
+ * Models by name: a Map of lazy factories (a new model is one module plus one `registerModel` line), so the
+ * interpolation baselines never load TF.js.
+ */
+const MODELS = new Map<string, () => Promise<CreateModel>>();
+
+for (const name of INTERPOLATION_NAMES) {
+  MODELS.set(name, async () => (options?: ModelOptions) => createInterpolationModel(name, options));
+}
+
+export function registerModel(name: string, load: () => Promise<CreateModel>): void {
+  MODELS.set(name, load);
+}
+
+export function modelNames(): string[] {
+  return [...MODELS.keys()];
+}
+
+/** Builds a model by registry name; an unknown name throws UNKNOWN_MODEL listing the known ones. */
+export async function createModel(name: string, options: ModelOptions = {}): Promise<Model> {
+  const load = MODELS.get(name);
+  if (load === undefined) {
+    throw new FieldbenchError("UNKNOWN_MODEL", `unknown model "${name}" (known: ${modelNames().join(", ")})`);
+  }
+  const create = await load();
+  return create(options);
+}
