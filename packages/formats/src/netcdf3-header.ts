@@ -185,7 +185,8 @@ function readList<T>(
     if (count !== 0) throw c.corrupt(`has an absent ${what} list with count ${count} at byte ${at}`);
     return [];
   }
-  if (found !== tag) throw c.corrupt(`has tag 0x${found.toString(16)} where the ${what} list should start (byte ${at})`);
+  if (found !== tag)
+    throw c.corrupt(`has tag 0x${found.toString(16)} where the ${what} list should start (byte ${at})`);
   if (count * minItemBytes > c.remaining()) {
     throw c.corrupt(`declares ${count} ${what}s at byte ${at}, more than the ${c.remaining()} bytes left could hold`);
   }

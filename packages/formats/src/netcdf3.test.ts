@@ -177,12 +177,15 @@ describe.each(["netcdf3.classic.nc", "netcdf3.64bit-offset.nc", "netcdf3.ncgen-c
       const reference = new NetCDFReader(readFileSync(fixture(name)));
       await withFile(fixture(name), async (file) => {
         for (const info of file.variables) {
-          // netcdfjs 4.0.0 reads NC_BYTE as unsigned and counts the padding to 4 bytes as values (v_byte gives
-          // [128, 255, 0, 1, 127, +3 padding bytes] for [-128, -1, 0, 1, 127]): bytes are checked against python only.
-          if (info.dtype === "char" || info.dtype === "int8") continue;
-          const theirs = reference.getDataVariable(info.name).flat(Number.POSITIVE_INFINITY);
+          // netcdfjs 4.0.0 reads NC_BYTE as unsigned, and counts vsize / element size values, so a variable whose
+          // bytes are not a multiple of 4 gains its padding as extra values (v_short: 5 values + 1); in record
+          // variables that padding lands between records, so byte record variables are checked against python only.
+          if (info.dtype === "char" || (info.dtype === "int8" && info.dims[0] === "time")) continue;
+          const flat = reference.getDataVariable(info.name).flat(Number.POSITIVE_INFINITY) as number[];
+          const theirs = info.dtype === "int8" ? flat.map((v) => (v << 24) >> 24) : flat;
           const ours = Array.from((await file.read(info.name)).data as ArrayLike<number>);
-          expect(ours, info.name).toEqual(theirs);
+          expect(theirs.length - ours.length, info.name).toBeLessThan(4);
+          expect(ours, info.name).toEqual(theirs.slice(0, ours.length));
         }
       });
     });

@@ -163,7 +163,11 @@ function layoutOf(
       { path },
     );
   }
-  const end = record ? (numrecs > 0 ? v.begin + (numrecs - 1) * recsize + recordBytes : v.begin) : v.begin + count * type.size;
+  const end = record
+    ? numrecs > 0
+      ? v.begin + (numrecs - 1) * recsize + recordBytes
+      : v.begin
+    : v.begin + count * type.size;
   if (!(end <= fileSize)) {
     // A declaration beyond anything we would allocate is TOO_LARGE; a plausible one cut short is CORRUPT.
     if (!Number.isFinite(count * type.size) || count * type.size > maxAllocationBytes()) {
@@ -338,11 +342,9 @@ async function readFully(
   while (done < length) {
     const { bytesRead } = await handle.read(buffer, offset + done, length - done, position + done);
     if (bytesRead === 0) {
-      throw new FieldbenchError(
-        "CORRUPT_FILE",
-        `${path}: file ends at byte ${position + done} while reading ${what}`,
-        { path },
-      );
+      throw new FieldbenchError("CORRUPT_FILE", `${path}: file ends at byte ${position + done} while reading ${what}`, {
+        path,
+      });
     }
     done += bytesRead;
   }
