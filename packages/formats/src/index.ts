@@ -34,3 +34,18 @@ export {
   type Hdf5WritableArray,
   type Hdf5Writer,
 } from "./hdf5-write.js";
+export {
+  BINARY_FIELDS,
+  SAMPLE_FORMATS,
+  SegyFile,
+  TRACE_FIELDS,
+  analyzeGeometry,
+  ibmToFloat,
+  openSegy,
+  type GeometryKind,
+  type HeaderField,
+  type SampleFormat,
+  type SegyGeometry,
+  type SegyLayout,
+  type SegyOpenOptions,
+} from "./segy/index.js";

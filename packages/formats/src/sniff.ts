@@ -76,7 +76,10 @@ export function isSegy(head: Uint8Array): boolean {
     const samples = view.getUint16(3220, little);
     if (SEGY_FORMAT_CODES.has(format) && samples > 0) return true;
   }
-  return false;
+  // 40 cards that all start with "C" are a SEG-Y textual header even when the binary header is broken
+  // (unknown format code, zero samples): the reader then says what is wrong instead of "unknown format".
+  for (let card = 0; card < 40; card++) if (head[card * 80] !== 0xc3 && head[card * 80] !== 0x43) return false;
+  return true;
 }
 
 /**
