@@ -202,7 +202,9 @@ class PartialProgram implements WebGPUProgram {
           let kr = k0 + tk + i * TKT;
           for (var j = 0; j < RC; j = j + 1) {
             let c = c0 + tc + j * TCT;
-            if (kr < K && c < CO) {
+            // uniforms.outShape is [S, K, CO]; reading it keeps the uniform binding in the 'auto' pipeline layout
+            // that tfjs-webgpu always binds (a shader that never touches it fails bind-group validation).
+            if (kr < uniforms.outShape.y && c < CO) {
               result[(split * K + kr) * CO + c] = acc[i * RC + j];
             }
           }

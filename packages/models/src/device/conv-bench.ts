@@ -9,7 +9,6 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import "@tensorflow/tfjs-backend-cpu";
 import { registerWebgpuConv2DBackpropFilter } from "../backends/webgpu-conv2d-backprop-filter.js";
 import { useWebgpuBackend } from "./webgpu-setup.js";
 
@@ -212,7 +211,14 @@ print(json.dumps(res))
 `;
 
 async function main() {
+  await import("@tensorflow/tfjs-backend-cpu"); // the reference backend for small shapes
   const { adapterInfo } = await useWebgpuBackend();
+  let gpuErrors = 0;
+  const device = (tf.backend() as unknown as { device: EventTarget }).device;
+  device.addEventListener("uncapturederror", (event) => {
+    gpuErrors++;
+    if (gpuErrors <= 3) say(`GPU error: ${String((event as unknown as { error: { message: string } }).error?.message).split("\n")[0]}`);
+  });
   say(`# Split-K Conv2DBackpropFilter on ${adapterInfo} (${new Date().toISOString()})`);
   const restoreStock = registerWebgpuConv2DBackpropFilter();
   restoreStock(); // start from the stock kernel; `useSplitK` toggles below
@@ -232,14 +238,16 @@ async function main() {
   for (const c of CASES) {
     const x = tf.randomNormal(c.x, 0, 1, "float32", 1) as tf.Tensor4D;
     const dy = tf.randomNormal(dyShape(c), 0, 1, "float32", 2) as tf.Tensor4D;
-    useSplitK(false);
-    const stock = filterGrad(x, dy, c);
-    const stockData = (await stock.data()) as Float32Array;
-    const stockMs = await timeKernel(() => filterGrad(x, dy, c), c.cpuCheck ? 20 : 5);
+    // Split-K first, on fresh buffers: had it failed validation, its output could otherwise be a recycled
+    // buffer still holding the stock kernel's result.
     useSplitK(true);
     const mine = filterGrad(x, dy, c);
     const mineData = (await mine.data()) as Float32Array;
     const mineMs = await timeKernel(() => filterGrad(x, dy, c), 20);
+    useSplitK(false);
+    const stock = filterGrad(x, dy, c);
+    const stockData = (await stock.data()) as Float32Array;
+    const stockMs = await timeKernel(() => filterGrad(x, dy, c), c.cpuCheck ? 20 : 5);
     let cpuErr: number | undefined;
     if (c.cpuCheck) {
       const xs = await x.data();
