@@ -237,46 +237,13 @@ describe("bad input", () => {
   });
 
   it("refuses a header declaring a 10^12-element variable as TOO_LARGE without allocating it", async () => {
-    const err = await openError(hugeClassicHeader(), "huge.nc");
+    // tools/fixtures/netcdf3.py wrote this header by hand: float v(x, y) with x = y = 10^6, and no data.
+    const err = await openError(readFileSync(fixture("netcdf3.huge-declared.nc")), "huge.nc");
     expect(isFieldbenchError(err, "TOO_LARGE"), String(err)).toBe(true);
     expect((err as Error).message).toContain("huge.nc");
+    expect((err as Error).message).toContain("1.000e+12 elements");
   });
 });
-
-/**
- * A classic header worked by hand: dims x = y = 10^6, one float variable v(x, y) of 10^12 elements
- * beginning right after the header, in a file of just the header.
- */
-export function hugeClassicHeader(): Uint8Array {
-  const bytes: number[] = [0x43, 0x44, 0x46, 0x01];
-  const u32 = (v: number) => bytes.push((v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
-  const name = (s: string) => {
-    u32(s.length);
-    for (const ch of s) bytes.push(ch.charCodeAt(0));
-    while (bytes.length % 4 !== 0) bytes.push(0);
-  };
-  u32(0); // numrecs
-  u32(0x0a); // NC_DIMENSION
-  u32(2);
-  name("x");
-  u32(1_000_000);
-  name("y");
-  u32(1_000_000);
-  u32(0); // no global attributes
-  u32(0);
-  u32(0x0b); // NC_VARIABLE
-  u32(1);
-  name("v");
-  u32(2); // rank
-  u32(0);
-  u32(1);
-  u32(0); // no attributes
-  u32(0);
-  u32(5); // NC_FLOAT
-  u32(0xffffffff); // vsize: too big for 32 bits, as netCDF-C writes it
-  u32(bytes.length + 4); // begin: right after this field
-  return Uint8Array.from(bytes);
-}
 
 const NCDUMP_TYPES: Record<string, string> = {
   int8: "byte",
