@@ -49,3 +49,14 @@ export {
   type SegyLayout,
   type SegyOpenOptions,
 } from "./segy/index.js";
+export {
+  FLUXNET_MISSING,
+  RESOLUTIONS,
+  isoMinutes,
+  openFluxnetTable,
+  parseFluxnetFileName,
+  parseTimestamp,
+  type FluxnetFileName,
+  type FluxnetTable,
+  type Resolution,
+} from "./fluxnet/index.js";

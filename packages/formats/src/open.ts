@@ -14,7 +14,7 @@ const READERS = new Map<FormatName, () => Promise<FormatReader>>([
   ["zarr", async () => (await import("./zarr.js")).reader],
   ["npy", async () => (await import("./npy.js")).reader],
   ["segy", async () => (await import("./segy/index.js")).reader],
-  ["fluxnet", async () => (await import("./fluxnet.js")).reader],
+  ["fluxnet", async () => (await import("./fluxnet/index.js")).reader],
   ["grib2", async () => (await import("./grib2/index.js")).reader],
 ]);
 
