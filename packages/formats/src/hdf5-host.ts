@@ -1,0 +1,149 @@
+import { Worker } from "node:worker_threads";
+import { FieldbenchError } from "@fieldbench/core";
+import type { RawTree } from "./hdf5-model.js";
+
+/**
+ * h5wasm runs in one worker thread per process, never on the main thread. A corrupt file can make the
+ * HDF5 C library abort the wasm module (after which every later call fails), loop, or print pages of
+ * HDF5-DIAG text; in the worker an abort or a hang costs only that worker: the host terminates it, the
+ * caller gets CORRUPT_FILE, and the next request starts a fresh one (files it had open are reopened by path).
+ * The worker's stderr (HDF5-DIAG) is dropped unless FIELDBENCH_HDF5_DIAG=1, so the CLI prints one line.
+ * FIELDBENCH_HDF5_TIMEOUT_MS bounds one request (default 60 s plus 1 s per 8 MiB read).
+ */
+const WORKER_URL = new URL("../worker/hdf5-worker.mjs", import.meta.url);
+const BASE_TIMEOUT_MS = 60_000;
+const BYTES_PER_EXTRA_SECOND = 8 * 1024 * 1024;
+
+export type Hdf5Data = ArrayBufferView | readonly (string | number)[];
+
+/** An open file inside the current worker; `generation` tells whether that worker is still the live one. */
+export interface Hdf5Handle {
+  readonly path: string;
+  generation: number;
+  id: number;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+  path: string;
+}
+
+interface Reply {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+  fatal?: boolean;
+}
+
+let worker: Worker | undefined;
+let generation = 0;
+let nextRequest = 1;
+const pending = new Map<number, Pending>();
+
+function liveWorker(): Worker {
+  if (worker !== undefined) return worker;
+  const started = new Worker(WORKER_URL, { stderr: true, stdout: true });
+  if (process.env.FIELDBENCH_HDF5_DIAG === "1") started.stderr.pipe(process.stderr);
+  else started.stderr.resume();
+  started.stdout.resume();
+  started.on("message", (reply: Reply) => settle(started, reply));
+  started.on("error", (err) => retire(started, `the HDF5 worker failed (${err.message.split("\n")[0]})`));
+  started.on("exit", (code) => retire(started, `the HDF5 worker exited with code ${code}`));
+  started.unref();
+  generation++;
+  worker = started;
+  return started;
+}
+
+function settle(from: Worker, reply: Reply): void {
+  const request = pending.get(reply.id);
+  if (request === undefined) return;
+  pending.delete(reply.id);
+  clearTimeout(request.timer);
+  idleCheck();
+  if (reply.ok) {
+    request.resolve(reply.result);
+    return;
+  }
+  if (reply.fatal) void stop(from);
+  request.reject(
+    new FieldbenchError("CORRUPT_FILE", `${request.path}: ${reply.error ?? "HDF5 error"}`, { path: request.path }),
+  );
+}
+
+/** Fails every request of a dead (or killed) worker and forgets it, so the next request starts afresh. */
+function retire(dead: Worker, why: string): void {
+  if (worker !== dead) return;
+  worker = undefined;
+  for (const [id, request] of pending) {
+    pending.delete(id);
+    clearTimeout(request.timer);
+    request.reject(new FieldbenchError("CORRUPT_FILE", `${request.path}: ${why}`, { path: request.path }));
+  }
+}
+
+async function stop(target: Worker): Promise<void> {
+  retire(target, "the HDF5 worker was stopped");
+  await target.terminate();
+}
+
+/** The worker must not keep the process alive when idle, but must while a caller awaits it. */
+function idleCheck(): void {
+  if (worker === undefined) return;
+  if (pending.size > 0) worker.ref();
+  else worker.unref();
+}
+
+function request<T>(path: string, message: Record<string, unknown>, timeoutMs: number): Promise<T> {
+  const target = liveWorker();
+  const id = nextRequest++;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new FieldbenchError("CORRUPT_FILE", `${path}: HDF5 did not answer within ${timeoutMs} ms`, { path }));
+      pending.delete(id);
+      void stop(target);
+    }, timeoutMs);
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, path });
+    idleCheck();
+    target.postMessage({ id, ...message });
+  });
+}
+
+function timeoutFor(bytes: number): number {
+  const fixed = Number(process.env.FIELDBENCH_HDF5_TIMEOUT_MS);
+  if (Number.isFinite(fixed) && fixed > 0) return fixed;
+  return BASE_TIMEOUT_MS + Math.ceil(bytes / BYTES_PER_EXTRA_SECOND) * 1000;
+}
+
+export async function openInWorker(path: string): Promise<{ handle: Hdf5Handle; tree: RawTree }> {
+  const reply = await request<{ handle: number; tree: RawTree }>(path, { op: "open", path }, timeoutFor(0));
+  return { handle: { path, generation, id: reply.handle }, tree: reply.tree };
+}
+
+/** Reads a hyperslab ([start, stop) per dim; [] for a scalar); reopens the file if its worker was replaced. */
+export async function readInWorker(
+  handle: Hdf5Handle,
+  dataset: string,
+  ranges: readonly (readonly [number, number])[],
+  bytes: number,
+): Promise<Hdf5Data> {
+  if (handle.generation !== generation || worker === undefined) {
+    const reopened = await openInWorker(handle.path);
+    handle.generation = reopened.handle.generation;
+    handle.id = reopened.handle.id;
+  }
+  const reply = await request<{ data: Hdf5Data }>(
+    handle.path,
+    { op: "read", handle: handle.id, path: dataset, ranges },
+    timeoutFor(bytes),
+  );
+  return reply.data;
+}
+
+export async function closeInWorker(handle: Hdf5Handle): Promise<void> {
+  if (handle.generation !== generation || worker === undefined) return;
+  await request(handle.path, { op: "close", handle: handle.id }, timeoutFor(0));
+}

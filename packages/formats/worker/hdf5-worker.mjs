@@ -1,0 +1,157 @@
+// The h5wasm side of the HDF5 reader, run in a worker thread (see src/hdf5-host.ts for why).
+// It stays dumb on purpose: it dumps the raw object tree (types, shapes, chunks, filters, attributes,
+// attached dimension scales) and reads hyperslabs. Every NetCDF/CF interpretation happens in
+// src/hdf5-model.ts on the main thread, where it is typed and unit-tested.
+import { parentPort } from "node:worker_threads";
+import h5wasm from "h5wasm/node";
+
+await h5wasm.ready;
+const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, ENUM: 8 };
+/** A corrupt file could declare millions of links or attributes: stop walking beyond these. */
+const MAX_OBJECTS = 100_000;
+const MAX_DEPTH = 64;
+const MAX_ATTR_ELEMENTS = 1_000_000;
+/** Reads above this many bytes go through the wasm heap in pieces (it tops out near 2 GiB). */
+const PIECE_BYTES = 256 * 1024 * 1024;
+
+const files = new Map();
+let nextHandle = 1;
+
+parentPort.on("message", (request) => {
+  try {
+    const { result, transfer } = handle(request);
+    parentPort.postMessage({ id: request.id, ok: true, result }, transfer ?? []);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // After an Emscripten abort the module is unusable: tell the host to replace this worker.
+    const fatal = err instanceof WebAssembly.RuntimeError || /Aborted\(|RuntimeError|out of bounds/.test(message);
+    parentPort.postMessage({ id: request.id, ok: false, error: message.split("\n")[0], fatal });
+  }
+});
+
+function handle(request) {
+  switch (request.op) {
+    case "open":
+      return { result: openTree(request.path) };
+    case "read":
+      return readSlab(request);
+    case "close": {
+      files.get(request.handle)?.close();
+      files.delete(request.handle);
+      return { result: null };
+    }
+    default:
+      throw new Error(`unknown op ${request.op}`);
+  }
+}
+
+function openTree(path) {
+  const file = new h5wasm.File(path, "r");
+  // h5wasm does not throw when H5Fopen fails: the file id is 0 or negative and keys() breaks later.
+  if (!(file.file_id > 0n)) throw new Error("HDF5 cannot open the file");
+  const handle = nextHandle++;
+  files.set(handle, file);
+  try {
+    const tree = { groups: [], datasets: [], skipped: [] };
+    const budget = { objects: 0 };
+    walk(file, "/", 0, tree, budget);
+    return { handle, tree };
+  } catch (err) {
+    file.close();
+    files.delete(handle);
+    throw err;
+  }
+}
+
+function walk(group, path, depth, tree, budget) {
+  if (depth > MAX_DEPTH) throw new Error(`groups nested deeper than ${MAX_DEPTH} (a link cycle?)`);
+  tree.groups.push({ path, attrs: readAttrs(group) });
+  for (const name of group.keys()) {
+    if (++budget.objects > MAX_OBJECTS) throw new Error(`more than ${MAX_OBJECTS} objects`);
+    const child = group.get(name);
+    const childPath = path === "/" ? `/${name}` : `${path}/${name}`;
+    if (child instanceof h5wasm.Group) walk(child, childPath, depth + 1, tree, budget);
+    else if (child instanceof h5wasm.Dataset) tree.datasets.push(describeDataset(child, childPath));
+    else tree.skipped.push({ path: childPath, reason: child === null ? "unreadable link" : "link or named type" });
+  }
+}
+
+function describeDataset(dataset, path) {
+  const m = dataset.metadata;
+  const attrs = readAttrs(dataset);
+  const shape = m.shape ?? [];
+  const hasDimensionList = attrs.some((a) => a.name === "DIMENSION_LIST");
+  return {
+    path,
+    type: typeInfo(m),
+    shape,
+    maxshape: m.maxshape ?? null,
+    chunks: m.chunks ?? null,
+    filters: dataset.filters.map((f) => ({ id: f.id, name: f.name })),
+    attrs,
+    scales: hasDimensionList ? shape.map((_, i) => dataset.get_attached_scales(i)) : [],
+  };
+}
+
+function typeInfo(m) {
+  const base = m.type === H5T.ENUM && m.enum_type ? m.enum_type : undefined;
+  return {
+    class: m.type,
+    size: m.size,
+    signed: m.signed,
+    vlen: m.vlen,
+    littleEndian: m.littleEndian,
+    enumBase: base === undefined ? null : { class: base.type, size: m.size, signed: m.signed },
+  };
+}
+
+function readAttrs(object) {
+  const out = [];
+  let attrs;
+  try {
+    attrs = object.attrs;
+  } catch (err) {
+    return [{ name: "", value: null, error: String(err) }];
+  }
+  for (const [name, attr] of Object.entries(attrs)) {
+    const m = attr.metadata;
+    const count = (m.shape ?? []).reduce((a, b) => a * b, 1);
+    const readable = [H5T.INTEGER, H5T.FLOAT, H5T.STRING, H5T.ENUM].includes(m.type) && count <= MAX_ATTR_ELEMENTS;
+    // References (DIMENSION_LIST, REFERENCE_LIST), compounds and vlen sequences are not read as values.
+    out.push({ name, class: m.type, value: readable ? attr.value : null, scalar: (m.shape ?? []).length === 0 });
+  }
+  return out;
+}
+
+function readSlab({ handle, path, ranges }) {
+  const file = files.get(handle);
+  if (file === undefined) throw new Error("file handle is closed");
+  const dataset = file.get(path);
+  if (!(dataset instanceof h5wasm.Dataset)) throw new Error(`${path} is not a dataset`);
+  const m = dataset.metadata;
+  if (ranges.length === 0) {
+    const value = dataset.value;
+    return packed(Array.isArray(value) || ArrayBuffer.isView(value) ? value : [value]);
+  }
+  const count = ranges.reduce((n, [a, b]) => n * (b - a), 1);
+  const rows = ranges[0][1] - ranges[0][0];
+  if (count * m.size <= PIECE_BYTES || rows <= 1 || m.type === H5T.STRING) {
+    return packed(dataset.slice(ranges));
+  }
+  // Large numeric read: fill one JS-side array piece by piece so the wasm heap holds one piece at a time.
+  const rowCount = count / rows;
+  const step = Math.max(1, Math.floor(PIECE_BYTES / (rowCount * m.size)));
+  let out;
+  for (let start = ranges[0][0]; start < ranges[0][1]; start += step) {
+    const stop = Math.min(ranges[0][1], start + step);
+    const piece = dataset.slice([[start, stop], ...ranges.slice(1)]);
+    out ??= new piece.constructor(count);
+    out.set(piece, (start - ranges[0][0]) * rowCount);
+  }
+  return packed(out);
+}
+
+function packed(data) {
+  if (ArrayBuffer.isView(data)) return { result: { data }, transfer: [data.buffer] };
+  return { result: { data: Array.from(data, (v) => (typeof v === "boolean" ? Number(v) : v)) } };
+}
