@@ -60,3 +60,4 @@ export {
   type FluxnetTable,
   type Resolution,
 } from "./fluxnet/index.js";
+export { grib2Coordinates, openGrib2, type Grib2Grid, type Grib2MessageSummary } from "./grib2/index.js";
