@@ -1,0 +1,38 @@
+export {
+  createComplexFft,
+  createComplexFft2d,
+  isPowerOfTwo,
+  type ComplexFft,
+  type ComplexFft2d,
+} from "./fft/complex-fft.js";
+export {
+  DEFAULT_CFL,
+  DEFAULT_K0,
+  INITIAL_MODE_BOX,
+  keepsMode,
+  validateParams,
+  wavenumber,
+  type NsktParams,
+} from "./nskt/params.js";
+export { initialVorticity, spectralEnergy, spectralEnstrophy } from "./nskt/initial.js";
+export {
+  NSKT_BACKENDS,
+  createSolver,
+  type NsktBackendName,
+  type NsktSnapshot,
+  type NsktSolver,
+  type StepInfo,
+} from "./nskt/solver.js";
+export { createCpuSolver } from "./nskt/solver-cpu.js";
+export { MIN_SNAPSHOTS, SPLITS, assignSplits, type SplitName } from "./nskt/splits.js";
+export {
+  DEFAULT_INTERVAL,
+  DEFAULT_T_START,
+  GENERATOR_VERSION,
+  generateNskt,
+  packSnapshot,
+  type GenerateNsktOptions,
+  type GeneratedFile,
+  type NsktCard,
+} from "./nskt/generate.js";
+export { energySpectrum, spectrumSlope } from "./nskt/spectrum.js";

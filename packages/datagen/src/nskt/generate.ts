@@ -1,0 +1,245 @@
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { FieldbenchError, checkAllocation, sha256File } from "@fieldbench/core";
+import { DEFAULT_CFL, DEFAULT_K0, type NsktParams, validateParams } from "./params.js";
+import { type NsktBackendName, type NsktSnapshot, createSolver } from "./solver.js";
+import { SPLITS, type SplitName, assignSplits } from "./splits.js";
+
+export const GENERATOR_VERSION = "nskt-1.0.0 (@fieldbench/datagen 0.1.0; pseudo-spectral, SSP-RK3, 2/3 rule)";
+
+export interface GenerateNsktOptions {
+  /** Output directory; split folders and the card are created inside it. */
+  out: string;
+  re: number;
+  /** HR grid size (power of two). */
+  size: number;
+  /** Total snapshots over all splits (>= MIN_SNAPSHOTS). */
+  snapshots: number;
+  seed: number;
+  backend?: NsktBackendName;
+  k0?: number;
+  cfl?: number;
+  /** Simulated time before the first snapshot (spin-up). */
+  tStart?: number;
+  /** Simulated time between snapshots. */
+  interval?: number;
+  /** LR-sim factor: `LR_fields` from the same initial condition on a size/lrFactor grid; 0 disables. */
+  lrFactor?: number;
+  forcing?: NsktParams["forcing"];
+  /** Called after every snapshot (done of total) and, with step info, while stepping. */
+  onProgress?: (done: number, total: number, status: string) => void;
+}
+
+export interface GeneratedFile {
+  split: SplitName;
+  path: string;
+  snapshots: number;
+  sha256: string;
+  bytes: number;
+}
+
+export interface NsktCard {
+  name: string;
+  generator: string;
+  parameters: Record<string, unknown>;
+  layout: string;
+  axisConvention: string;
+  splits: Record<SplitName, { snapshots: number; times: number[] }>;
+  files: GeneratedFile[];
+  steps: { hr: number; lr: number };
+  wallSeconds: number;
+  msPerStep: number;
+  created: string;
+  regenerate: string;
+}
+
+export const DEFAULT_T_START = 1;
+export const DEFAULT_INTERVAL = 0.1;
+
+/**
+ * Generates a SuperBench-layout NSKT dataset: for each split a file `<split>/nskt_re<Re>_n<size>_seed<S>.h5`
+ * holding `fields` [N, 3, H, W] float32 (u, v, w) and, unless lrFactor is 0, `LR_fields` [N, 3, H/f, W/f] from
+ * the same initial condition run on the coarser grid; plus `time` [N]. Writes card.json and CARD.md next to them.
+ * Files are written to temporary names and renamed into place, and the directory appears only when complete.
+ */
+export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCard> {
+  const o = normalize(options);
+  const splits = assignSplits(o.snapshots);
+  const lrSize = o.lrFactor > 0 ? o.size / o.lrFactor : 0;
+  const hrParams = validateParams({ n: o.size, re: o.re, seed: o.seed, k0: o.k0, cfl: o.cfl, forcing: o.forcing });
+  if (o.lrFactor > 0 && (!Number.isInteger(lrSize) || lrSize < 16)) {
+    throw new FieldbenchError(
+      "INVALID_VALUE",
+      `size ${o.size} / lr factor ${o.lrFactor} must be a whole grid of at least 16`,
+    );
+  }
+  checkAllocation(o.size * o.size * 3, 4, `one ${o.size}x${o.size} snapshot`);
+  const { createHdf5Writer } = await import("@fieldbench/formats");
+  const started = performance.now();
+  const hr = await createSolver(hrParams, o.backend);
+  const lr = o.lrFactor > 0 ? await createSolver({ ...hrParams, n: lrSize }, o.backend) : undefined;
+  const staging = `${o.out}.partial-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  const counts = new Map<SplitName, number>(SPLITS.map((s) => [s, splits.filter((x) => x === s).length]));
+  const times = new Map<SplitName, number[]>(SPLITS.map((s) => [s, []]));
+  const fileName = `nskt_re${o.re}_n${o.size}_seed${o.seed}.h5`;
+  const writers = new Map<SplitName, Awaited<ReturnType<typeof createHdf5Writer>>>();
+  let stepMs = 0;
+  try {
+    for (const split of SPLITS) {
+      await mkdir(join(staging, split), { recursive: true });
+      const writer = await createHdf5Writer(join(staging, split, fileName), {
+        title: `2-D decaying Kraichnan turbulence, Re ${o.re}, ${o.size}^2, split ${split}`,
+        generator: GENERATOR_VERSION,
+        Re: o.re,
+        seed: o.seed,
+        k0: o.k0,
+        channels: "u, v, w",
+        axis_convention: AXES,
+      });
+      const count = counts.get(split) ?? 0;
+      writer.createDataset({ name: "fields", dtype: "float32", shape: [count, 3, o.size, o.size] });
+      if (lr !== undefined)
+        writer.createDataset({ name: "LR_fields", dtype: "float32", shape: [count, 3, lrSize, lrSize] });
+      writer.createDataset({ name: "time", dtype: "float64", shape: [count] });
+      writers.set(split, writer);
+    }
+    for (let k = 0; k < splits.length; k++) {
+      const split = splits[k];
+      const t = o.tStart + k * o.interval;
+      const t0 = performance.now();
+      const before = hr.steps;
+      await hr.advanceTo(t, (info) =>
+        o.onProgress?.(k, splits.length, `t ${info.time.toFixed(4)} dt ${info.dt.toExponential(2)}`),
+      );
+      stepMs += performance.now() - t0;
+      if (lr !== undefined) await lr.advanceTo(t);
+      const index = times.get(split)?.length ?? 0;
+      const writer = writers.get(split);
+      if (writer === undefined) throw new FieldbenchError("INTERNAL", `no writer for split ${split}`);
+      writer.writeSlab("fields", index, packSnapshot(await hr.snapshot()));
+      if (lr !== undefined) writer.writeSlab("LR_fields", index, packSnapshot(await lr.snapshot()));
+      writer.writeSlab("time", index, Float64Array.of(t));
+      times.get(split)?.push(t);
+      o.onProgress?.(k + 1, splits.length, `snapshot t ${t.toFixed(3)} -> ${split} (${hr.steps - before} steps)`);
+    }
+    for (const writer of writers.values()) await writer.close();
+    writers.clear();
+  } catch (err) {
+    for (const writer of writers.values()) await writer.abort().catch(() => {});
+    await rm(staging, { recursive: true, force: true });
+    hr.dispose();
+    lr?.dispose();
+    throw err;
+  }
+  hr.dispose();
+  lr?.dispose();
+  const files: GeneratedFile[] = [];
+  for (const split of SPLITS) {
+    const path = join(staging, split, fileName);
+    const { size } = await stat(path);
+    files.push({
+      split,
+      path: `${split}/${fileName}`,
+      snapshots: counts.get(split) ?? 0,
+      sha256: await sha256File(path),
+      bytes: size,
+    });
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const card: NsktCard = {
+    name: `nskt_re${o.re}_n${o.size}_seed${o.seed}`,
+    generator: GENERATOR_VERSION,
+    parameters: {
+      re: o.re,
+      nu: 1 / o.re,
+      size: o.size,
+      lrSize: lr === undefined ? null : lrSize,
+      lrFactor: o.lrFactor,
+      snapshots: o.snapshots,
+      seed: o.seed,
+      k0: o.k0,
+      cfl: o.cfl,
+      tStart: o.tStart,
+      interval: o.interval,
+      backend: o.backend,
+      forcing: o.forcing ?? null,
+      scheme:
+        "vorticity-streamfunction pseudo-spectral on [0, 2pi]^2, 2/3-rule dealiasing, SSP-RK3, dt = min(cfl dx / max(|u|+|v|), 2 / (nu kmax^2))",
+      initialCondition:
+        "San & Staples (2012): E(k) = 4 k0^-5 / (3 sqrt(pi)) k^4 exp(-(k/k0)^2), random phases, energy 1/2",
+    },
+    layout: "SuperBench: <split>/<name>.h5 with fields [N,3,H,W] float32 (u, v, w), LR_fields [N,3,H/f,W/f], time [N]",
+    axisConvention: AXES,
+    splits: Object.fromEntries(
+      SPLITS.map((s) => [s, { snapshots: counts.get(s) ?? 0, times: times.get(s) ?? [] }]),
+    ) as NsktCard["splits"],
+    files,
+    steps: { hr: hr.steps, lr: lr?.steps ?? 0 },
+    wallSeconds,
+    msPerStep: hr.steps > 0 ? stepMs / hr.steps : 0,
+    created: new Date().toISOString(),
+    regenerate: `fieldbench datasets generate nskt --re ${o.re} --size ${o.size} --snapshots ${o.snapshots} --seed ${o.seed} --k0 ${o.k0} --cfl ${o.cfl} --t-start ${o.tStart} --interval ${o.interval} --lr-factor ${o.lrFactor} --backend ${o.backend}`,
+  };
+  await writeFile(join(staging, "card.json"), `${JSON.stringify(card, null, 2)}\n`);
+  await writeFile(join(staging, "CARD.md"), renderCard(card));
+  await rm(o.out, { recursive: true, force: true });
+  await rename(staging, o.out);
+  return card;
+}
+
+const AXES =
+  "f[i, j] = f(x_i, y_j): x = 2 pi i / n along rows (axis -2), y = 2 pi j / n along columns (axis -1); u = dpsi/dy, v = -dpsi/dx, w = dv/dx - du/dy (SuperBench divergence: du/dx along rows, dv/dy along columns)";
+
+/** One snapshot as float32 [3, n, n] (u, v, w). */
+export function packSnapshot(s: NsktSnapshot): Float32Array {
+  const n2 = s.u.length;
+  const out = new Float32Array(3 * n2);
+  out.set(s.u, 0);
+  out.set(s.v, n2);
+  out.set(s.w, 2 * n2);
+  return out;
+}
+
+function normalize(o: GenerateNsktOptions) {
+  return {
+    ...o,
+    backend: o.backend ?? "cpu",
+    k0: o.k0 ?? DEFAULT_K0,
+    cfl: o.cfl ?? DEFAULT_CFL,
+    tStart: positiveOrZero(o.tStart ?? DEFAULT_T_START, "t-start"),
+    interval: positive(o.interval ?? DEFAULT_INTERVAL, "interval"),
+    lrFactor: o.lrFactor ?? 4,
+  };
+}
+
+function positive(v: number, what: string): number {
+  if (!(Number.isFinite(v) && v > 0)) throw new FieldbenchError("INVALID_VALUE", `${what} must be > 0, got ${v}`);
+  return v;
+}
+
+function positiveOrZero(v: number, what: string): number {
+  if (!(Number.isFinite(v) && v >= 0)) throw new FieldbenchError("INVALID_VALUE", `${what} must be >= 0, got ${v}`);
+  return v;
+}
+
+function renderCard(c: NsktCard): string {
+  const rows = c.files
+    .map((f) => `| ${f.split} | ${f.path} | ${f.snapshots} | ${f.bytes} | \`${f.sha256}\` |`)
+    .join("\n");
+  return `# ${c.name}
+
+2-D decaying Kraichnan turbulence generated by fieldbench (${c.generator}).
+
+- Parameters: \`${JSON.stringify(c.parameters)}\`
+- Layout: ${c.layout}
+- Axes: ${c.axisConvention}
+- Steps: ${c.steps.hr} (HR), ${c.steps.lr} (LR); ${c.msPerStep.toFixed(2)} ms per HR step; wall time ${c.wallSeconds.toFixed(1)} s
+- Created: ${c.created}
+- Regenerate: \`${c.regenerate}\`
+
+| split | file | snapshots | bytes | sha256 |
+| --- | --- | --- | --- | --- |
+${rows}
+`;
+}

@@ -1,0 +1,42 @@
+import { FieldbenchError } from "@fieldbench/core";
+
+/**
+ * Opens a WebGPU device through the `webgpu` package (Dawn). Machines without a GPU adapter (CI, most laptops
+ * without Vulkan) get BACKEND_UNAVAILABLE with what to do instead, never a crash.
+ */
+/**
+ * The Dawn instance and adapter must outlive every device: if the instance is garbage-collected while a device is
+ * in use, Dawn aborts the process ("futex facility returned an unexpected error code"). Kept here for the process.
+ */
+const keepAlive: unknown[] = [];
+
+export async function openGpuDevice(): Promise<GPUDevice> {
+  let adapter: GPUAdapter | null = null;
+  try {
+    const webgpu = await import("webgpu");
+    Object.assign(globalThis, webgpu.globals);
+    const gpu = webgpu.create([]);
+    keepAlive.push(gpu);
+    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+    keepAlive.push(adapter);
+  } catch (cause) {
+    throw new FieldbenchError(
+      "BACKEND_UNAVAILABLE",
+      "webgpu backend unavailable (the Dawn binding did not load); use --backend cpu",
+      { cause },
+    );
+  }
+  if (adapter === null) {
+    throw new FieldbenchError(
+      "BACKEND_UNAVAILABLE",
+      "webgpu backend unavailable: no GPU adapter found (needs Vulkan and a GPU); use --backend cpu",
+    );
+  }
+  const limits = adapter.limits;
+  return adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+    },
+  });
+}
