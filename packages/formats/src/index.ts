@@ -60,4 +60,5 @@ export {
   type FluxnetTable,
   type Resolution,
 } from "./fluxnet/index.js";
+export { openZarrStore, type HttpStoreOptions, type ZarrOpenOptions, type ZarrRequest } from "./zarr-entry.js";
 export { grib2Coordinates, openGrib2, type Grib2Grid, type Grib2MessageSummary } from "./grib2/index.js";

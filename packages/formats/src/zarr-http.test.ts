@@ -7,7 +7,7 @@ import { isFieldbenchError } from "@fieldbench/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { describeFile } from "./inspect.js";
 import { openFile } from "./open.js";
-import { type ZarrRequest, openZarrStore } from "./zarr.js";
+import { type ZarrRequest, openZarrStore } from "./index.js";
 import { createHttpStore } from "./zarr-http-store.js";
 
 /**
