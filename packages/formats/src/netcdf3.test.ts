@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isFieldbenchError } from "@fieldbench/core";
 import { NetCDFReader } from "netcdfjs";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { describeFile, variableStats, variableValues } from "./inspect.js";
 import { openFile } from "./open.js";
 import type { OpenFile } from "./types.js";
@@ -148,6 +149,36 @@ describe("the special cases of record variables", () => {
       expect(Array.from(slab.data as Int16Array)).toEqual(picked);
       const lastRecord = await file.read("t2m", [-1]);
       expect(Array.from(lastRecord.data as Int16Array)).toEqual(want.raw.slice(90, 120));
+    });
+  });
+
+  it("reads only the bytes of the selection", async () => {
+    const want = EXPECTED["netcdf3.classic.nc"]?.variables.t2m as ExpectedVar;
+    await withFile(fixture("netcdf3.classic.nc"), async (file) => {
+      const handle = await open(fixture("netcdf3.classic.nc"), "r");
+      const proto = Object.getPrototypeOf(handle) as { read: (...args: unknown[]) => Promise<unknown> };
+      await handle.close();
+      const spy = vi.spyOn(proto, "read");
+      try {
+        const record = await file.read("t2m", [2]);
+        // One record of t2m is 5 x 6 int16 = 60 bytes, read in one call straight into the result.
+        expect(spy.mock.calls.map((call) => call[2])).toEqual([60]);
+        expect(Array.from(record.data as Int16Array)).toEqual(want.raw.slice(60, 90));
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  });
+
+  it("counts the records of a streaming file (numrecs = 0xFFFFFFFF) from its size", async () => {
+    const bytes = Uint8Array.from(readFileSync(fixture("netcdf3.classic.nc")));
+    bytes.set([0xff, 0xff, 0xff, 0xff], 4);
+    const path = join(tmp, "streaming.nc");
+    writeFileSync(path, bytes);
+    const want = EXPECTED["netcdf3.classic.nc"]?.variables.t2m as ExpectedVar;
+    await withFile(path, async (file) => {
+      expect(file.dims.time).toBe(4);
+      expect(Array.from((await file.read("t2m")).data as Int16Array)).toEqual(want.raw);
     });
   });
 

@@ -124,7 +124,8 @@ function layoutVariables(
     recordVars.length === 1
       ? recordBytesOf(recordVars[0] as Nc3Var)
       : recordVars.reduce((sum, v) => sum + pad4(recordBytesOf(v)), 0);
-  const beginRec = Math.min(...recordVars.map((v) => v.begin));
+  // A reduce, not Math.min(...list): a hostile header may declare more variables than a call takes arguments.
+  const beginRec = recordVars.reduce((min, v) => Math.min(min, v.begin), Number.POSITIVE_INFINITY);
   const numrecs =
     header.numrecs ?? (recsize > 0 && fileSize > beginRec ? Math.floor((fileSize - beginRec) / recsize) : 0);
   const dims: Record<string, number> = {};
