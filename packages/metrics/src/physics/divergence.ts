@@ -1,0 +1,72 @@
+import type { SnapshotInput, SnapshotMetric, Stats } from "../metric.js";
+import { needsUV } from "../metric.js";
+
+/**
+ * Divergence D = du/dx + dv/dy of channels 0 (u) and 1 (v) in raw units, x along rows (first axis) for u and y
+ * along columns for v, 4th-order central stencil, h = options.gridSpacing ?? 2 pi / W.
+ * - `valid` (SuperBench): no padding, D over the (H-4) x (W-4) interior; value mean(D^2).
+ * - `periodic`: indices wrap, D over all H x W pixels.
+ */
+export function divergenceMeanSquare(
+  u: Float32Array,
+  v: Float32Array,
+  h: number,
+  w: number,
+  spacing: number,
+): { valid: number; periodic: number } {
+  const inv = 1 / (12 * spacing);
+  let valid = 0;
+  let periodic = 0;
+  for (let i = 0; i < h; i++) {
+    const m2 = ((i - 2 + h) % h) * w;
+    const m1 = ((i - 1 + h) % h) * w;
+    const p1 = ((i + 1) % h) * w;
+    const p2 = ((i + 2) % h) * w;
+    const o = i * w;
+    const interiorRow = i >= 2 && i < h - 2;
+    for (let j = 0; j < w; j++) {
+      const dudx =
+        ((u[m2 + j] as number) - 8 * (u[m1 + j] as number) + 8 * (u[p1 + j] as number) - (u[p2 + j] as number)) * inv;
+      const jm2 = j >= 2 ? j - 2 : j - 2 + w;
+      const jm1 = j >= 1 ? j - 1 : j - 1 + w;
+      const jp1 = j + 1 < w ? j + 1 : j + 1 - w;
+      const jp2 = j + 2 < w ? j + 2 : j + 2 - w;
+      const dvdy =
+        ((v[o + jm2] as number) - 8 * (v[o + jm1] as number) + 8 * (v[o + jp1] as number) - (v[o + jp2] as number)) *
+        inv;
+      const d = dudx + dvdy;
+      periodic += d * d;
+      if (interiorRow && j >= 2 && j < w - 2) valid += d * d;
+    }
+  }
+  return { valid: valid / ((h - 4) * (w - 4)), periodic: periodic / (h * w) };
+}
+
+export function gridSpacing(input: { options: { gridSpacing?: number } }, w: number): number {
+  return input.options.gridSpacing ?? (2 * Math.PI) / w;
+}
+
+export function divergenceStatistics(input: SnapshotInput): Stats {
+  const [, h, w] = input.shape;
+  const n = h * w;
+  const spacing = gridSpacing(input, w);
+  const pred = divergenceMeanSquare(input.pred.subarray(0, n), input.pred.subarray(n, 2 * n), h, w, spacing);
+  const truth = divergenceMeanSquare(input.truth.subarray(0, n), input.truth.subarray(n, 2 * n), h, w, spacing);
+  return { pred: pred.valid, truth: truth.valid, predPeriodic: pred.periodic, truthPeriodic: truth.periodic };
+}
+
+const divMetric = (id: string, key: string): SnapshotMetric => ({
+  id,
+  scope: "snapshot",
+  group: "divergence",
+  requires: needsUV,
+  finalize: (s) => s[key] as number,
+});
+
+/** mean(D^2) of the prediction, SuperBench's physics metric (valid region). */
+export const divMse = divMetric("div_mse", "pred");
+/** The same number for the ground truth: the floor a perfect model would reach on this grid. */
+export const divMseTruth = divMetric("div_mse_truth", "truth");
+/** mean(D^2) of the prediction with periodic wrap (for periodic domains such as NSKT). */
+export const divMsePeriodic = divMetric("div_mse_periodic", "predPeriodic");
+export const divMsePeriodicTruth = divMetric("div_mse_periodic_truth", "truthPeriodic");

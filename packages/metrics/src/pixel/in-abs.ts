@@ -1,0 +1,10 @@
+import type { ChannelMetric } from "../metric.js";
+import { guarded } from "./statistics.js";
+
+/** IN_abs = max abs(z_true - z_pred) (SuperBench eval.py from 2023-12-07). NaN when a prediction pixel is NaN/Inf; NaN truth pixels are masked. */
+export const inAbs: ChannelMetric = {
+  id: "in_abs",
+  scope: "channel",
+  group: "pixel",
+  finalize: (s) => guarded(s, () => s.maxAbsDiff as number),
+};
