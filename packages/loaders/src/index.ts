@@ -1,0 +1,15 @@
+export {
+  geometryReport,
+  loadSegyCube,
+  segyGathers,
+  segyGeometry,
+  segyInlines,
+  type SegyCube,
+  type SegyCubeOptions,
+  type SegyGatherOptions,
+  type SegyGeometryReport,
+} from "./segy.js";
+export { loadFluxnet, type FluxnetLoadOptions, type FluxnetQcFilter, type FluxnetSeries } from "./fluxnet.js";
+export { gapStatistics, type GapStatistics } from "./fluxnet-gaps.js";
+export { resampleDaily, type DailyOptions, type DailySeries } from "./fluxnet-resample.js";
+export { UMOL_CO2_PER_S_TO_GC_PER_DAY, dailyAggregation, fluxnetUnits } from "./fluxnet-units.js";
