@@ -24,7 +24,8 @@ json.dump(out, sys.stdout)
   return JSON.parse(run.stdout);
 }
 
-// Reference dates valid in every calendar (day <= 28), with and without a time of day, before and after 1582.
+// Reference dates valid in every calendar (day <= 28), with and without a time of day, before and after 1582,
+// and near year 1 so that results reach years before it (no year 0 in julian and standard, as in cftime).
 const REFERENCES = [
   "2000-01-01",
   "1850-01-01 00:00:00",
@@ -34,9 +35,11 @@ const REFERENCES = [
   "0500-02-28",
   "1970-01-01T12:00:00",
   "1900-02-28 23:59:59",
+  "0001-01-01",
+  "0100-01-01 06:00:00",
 ];
 const UNITS = { days: 86400, hours: 3600, minutes: 60, seconds: 1 } as const;
-/** Offsets reach +-400 years; days are drawn in quarter days so every instant is a whole second. */
+/** Offsets reach +-400 years; days come in quarter days and seconds in quarter seconds (exact in binary). */
 const SPAN_SECONDS = 400 * 365 * 86400;
 
 function randomCases(): Case[] {
@@ -48,7 +51,7 @@ function randomCases(): Case[] {
         const offsets: number[] = [];
         for (let i = 0; i < 12; i++) {
           const steps = SPAN_SECONDS / seconds;
-          const grain = unit === "days" ? 4 : 1;
+          const grain = unit === "days" || unit === "seconds" ? 4 : 1;
           offsets.push(Math.round((rng.uniform() * 2 - 1) * steps * grain) / grain);
         }
         cases.push({ units: `${unit} since ${reference}`, calendar, offsets });
@@ -69,6 +72,10 @@ describe("decodeTimes against cftime.num2date", () => {
       compared += ours.length;
     });
     expect(compared).toBeGreaterThanOrEqual(3000);
+    // The draw reaches the corners that matter: years before 1, and fractions of a second.
+    const all = expected.flat();
+    expect(all.filter((iso) => iso.startsWith("-")).length).toBeGreaterThan(20);
+    expect(all.filter((iso) => /\.\d{6}$/.test(iso)).length).toBeGreaterThan(100);
   });
 
   it("agrees across the 1582 Julian/Gregorian switch of the standard calendar, day by day", () => {
@@ -95,6 +102,16 @@ describe("decodeTimes against cftime.num2date", () => {
     expect(decodeTimes([59], "days since 1900-01-01", "julian")).toEqual(["1900-02-29T00:00:00"]);
     expect(decodeTimes([59], "days since 1900-01-01", "standard")).toEqual(["1900-03-01T00:00:00"]);
     expect(decodeTimes([Number.NaN], "days since 2000-01-01", "noleap")).toEqual([null]);
+  });
+
+  it("refuses a reference date in the ten days the 1582 reform skipped, as cftime does", () => {
+    let caught: unknown;
+    try {
+      decodeTimes([0], "days since 1582-10-10", "standard");
+    } catch (err) {
+      caught = err;
+    }
+    expect(isFieldbenchError(caught, "INVALID_VALUE")).toBe(true);
   });
 
   it("inverts with encodeTime", () => {

@@ -180,16 +180,32 @@ function daysToFixedYear(days: number, cum: readonly number[], yearLength: numbe
   return { year, month, day: doy + 1 };
 }
 
+/**
+ * Julian and standard dates have no year 0 (1 BC is year -1), as in cftime's default; the arithmetic above
+ * counts astronomically (year 0 = 1 BC).
+ */
+function withYearZero(date: CivilDate): CivilDate {
+  return date.year < 0 ? { ...date, year: date.year + 1 } : date;
+}
+
+function withoutYearZero(date: CivilDate): CivilDate {
+  return date.year <= 0 ? { ...date, year: date.year - 1 } : date;
+}
+
 export function dateToDays(date: CivilDate, calendar: CfCalendar): number {
   switch (calendar) {
     case "proleptic_gregorian":
       return gregorianToDays(date);
     case "julian":
-      return julianToDays(date);
+      return julianToDays(withYearZero(date));
     case "standard":
     case "gregorian": {
       const asGregorian = gregorianToDays(date);
-      return asGregorian >= REFORM_DAYS ? asGregorian : julianToDays(date);
+      if (asGregorian >= REFORM_DAYS) return asGregorian;
+      if (date.year === 1582 && date.month === 10 && date.day > 4) {
+        throw new FieldbenchError("INVALID_VALUE", `1582-10-${date.day} does not exist in the standard calendar`);
+      }
+      return julianToDays(withYearZero(date));
     }
     case "noleap":
     case "365_day":
@@ -207,10 +223,10 @@ export function daysToDate(days: number, calendar: CfCalendar): CivilDate {
     case "proleptic_gregorian":
       return daysToGregorian(days);
     case "julian":
-      return daysToJulian(days);
+      return withoutYearZero(daysToJulian(days));
     case "standard":
     case "gregorian":
-      return days >= REFORM_DAYS ? daysToGregorian(days) : daysToJulian(days);
+      return days >= REFORM_DAYS ? daysToGregorian(days) : withoutYearZero(daysToJulian(days));
     case "noleap":
     case "365_day":
       return daysToFixedYear(days, CUM_365, 365);
@@ -225,7 +241,10 @@ export function daysToDate(days: number, calendar: CfCalendar): CivilDate {
   }
 }
 
-/** Formats a calendar date and time of day as ISO-8601 (`YYYY-MM-DDThh:mm:ss[.fff]`), years zero-padded. */
+/**
+ * Formats a calendar date and time of day as ISO-8601 (`YYYY-MM-DDThh:mm:ss[.ffffff]`, the microsecond digits
+ * cftime's and Python's isoformat() print; the value is exact to the millisecond), years zero-padded.
+ */
 export function formatIso(date: CivilDate, secondsOfDay: number): string {
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   const ms = Math.round(secondsOfDay * 1000);
@@ -235,7 +254,7 @@ export function formatIso(date: CivilDate, secondsOfDay: number): string {
   const mm = Math.floor((whole % 3600) / 60);
   const ss = whole % 60;
   const year = date.year < 0 ? `-${pad(-date.year, 4)}` : pad(date.year, 4);
-  return `${year}-${pad(date.month)}-${pad(date.day)}T${pad(hh)}:${pad(mm)}:${pad(ss)}${frac === 0 ? "" : `.${pad(frac, 3)}`}`;
+  return `${year}-${pad(date.month)}-${pad(date.day)}T${pad(hh)}:${pad(mm)}:${pad(ss)}${frac === 0 ? "" : `.${pad(frac, 3)}000`}`;
 }
 
 /** Decodes numeric offsets to ISO-8601 strings; NaN (missing) becomes null. */
