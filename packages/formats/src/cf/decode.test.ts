@@ -41,6 +41,9 @@ cases = [
         {"valid_range": ("i2", [-100, 100]), "_FillValue": ("i2", 32000), "scale_factor": ("f8", 0.25)}),
     ("double_missing", "f8", [1.5, -9999.0, 2.5, -8888.0],
         {"missing_value": ("f8", -9999.0), "_FillValue": ("f8", -8888.0)}),
+    # Attributes in double on float data: netCDF4-python compares after casting them to float32.
+    ("float_double_attrs", "f4", [0.1, 0.2, 1e20, -0.3, 0.05],
+        {"missing_value": ("f8", 1e20), "valid_max": ("f8", 0.1), "valid_min": ("f8", -0.3)}),
 ]
 
 out = []

@@ -45,9 +45,12 @@ export function decodeValues(raw: NumericArray, encoding: CfEncoding): DecodedVa
   const n = raw.length;
   const values = new Float64Array(n);
   const { scaleFactor, addOffset, fillValues, validMin, validMax } = encoding;
-  const fills = new Set(fillValues);
-  const lo = validMin ?? Number.NEGATIVE_INFINITY;
-  const hi = validMax ?? Number.POSITIVE_INFINITY;
+  // Compare in the stored type, as netCDF4-python casts the attributes to it: a double missing_value of 1e20
+  // must match float32 data holding 1e20 (1.0000000200408773e20 as a double).
+  const asStored = raw instanceof Float32Array ? Math.fround : (v: number) => v;
+  const fills = new Set(fillValues.map(asStored));
+  const lo = validMin === undefined ? Number.NEGATIVE_INFINITY : asStored(validMin);
+  const hi = validMax === undefined ? Number.POSITIVE_INFINITY : asStored(validMax);
   const isBig = raw instanceof BigInt64Array || raw instanceof BigUint64Array;
   let missing = 0;
   for (let i = 0; i < n; i++) {
