@@ -31,7 +31,12 @@ export interface SegyGeometry {
 const MAX_GRID_INFLATION = 4;
 
 /** Classifies trace positions; pure, so loaders and `inspect` agree on one answer. */
-export function analyzeGeometry(inline: Int32Array, crossline: Int32Array, offset: Int32Array): SegyGeometry {
+export function analyzeGeometry(
+  inline: Int32Array,
+  crossline: Int32Array,
+  offset: Int32Array,
+  label = "SEG-Y file",
+): SegyGeometry {
   const n = inline.length;
   const inlines = distinct(inline);
   const crosslines = distinct(crossline);
@@ -57,7 +62,7 @@ export function analyzeGeometry(inline: Int32Array, crossline: Int32Array, offse
       reason: `${inlines.length} x ${crosslines.length} grid for ${n} traces is too sparse for a cube`,
     };
   }
-  checkAllocation(cells, 4, "SEG-Y inline/crossline grid");
+  checkAllocation(cells, 4, `${label}: inline/crossline grid`);
   const traceIndex = new Int32Array(cells).fill(-1);
   const ilPos = positions(inlines);
   const xlPos = positions(crosslines);

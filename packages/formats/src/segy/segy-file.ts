@@ -79,7 +79,7 @@ export class SegyFile {
     if (this.geometryCache === undefined) {
       const fields = [this.inlineField, this.crosslineField, this.offsetField];
       const [il, xl, off] = await this.readHeaderFields(fields, 0, this.traceCount);
-      this.geometryCache = analyzeGeometry(toInt32(il), toInt32(xl), toInt32(off));
+      this.geometryCache = analyzeGeometry(toInt32(il), toInt32(xl), toInt32(off), this.path);
     }
     return this.geometryCache;
   }
