@@ -3,13 +3,14 @@ import { exitCodeFor, isFieldbenchError } from "@fieldbench/core";
 import { type CliIo, processIo } from "./io.js";
 import { VERSION } from "./version.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerScore } from "./commands/score.js";
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here with one line. A command parses
  * options, calls one library function and prints; errors travel up to `main`, the only place that
  * turns them into exit codes (0 ok, 1 failure of the work, 2 bad usage or bad input).
  */
-const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [registerInspect];
+const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [registerInspect, registerScore];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("fieldbench")

@@ -3,6 +3,13 @@ export type { ChannelMetric, Metric, SnapshotMetric, Stats } from "./metric.js";
 export { METRICS, METRIC_NAMES, getMetric } from "./registry.js";
 export { planScore, scoreSnapshot } from "./score.js";
 export { aggregateScores } from "./aggregate.js";
+export {
+  applicableMetrics,
+  scoreSources,
+  type ScoreSourcesOptions,
+  type SnapshotSource,
+  type SourcesScore,
+} from "./score-sources.js";
 export { DATASET_CONSTANTS, datasetConstants, era5Latitudes, type DatasetConstants } from "./datasets.js";
 export { energySpectrum } from "./spectral/energy-spectrum.js";
 export { spectrumBands } from "./spectral/spectrum-lsd.js";

@@ -1,0 +1,176 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { writeNpy } from "@fieldbench/formats";
+import { METRIC_NAMES } from "@fieldbench/metrics";
+import { afterAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../io.js";
+import { main } from "../main.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "score-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = "";
+  let stderr = "";
+  out.on("data", (d) => {
+    stdout += d;
+  });
+  err.on("data", (d) => {
+    stderr += d;
+  });
+  const io: CliIo = { stdout: out, stderr: err, cwd: tmp, env: {} };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+function numpy(script: string, args: string[]): Record<string, number> {
+  const r = spawnSync("/usr/bin/python3", ["-c", script, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** Seeded smooth field + noise: [N?, C, H, W]. */
+function field(seed: number, count: number, w: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = i % w;
+    const r = Math.floor(i / w);
+    out[i] = Math.sin(j * 0.01 + seed) * Math.cos(r * 0.013) + 0.2 * (s / 2 ** 32 - 0.5);
+  }
+  return out;
+}
+
+describe("fieldbench score", () => {
+  it("two 3x2048x2048 .npy files: prints the whole metric set as JSON; mse and rfne agree with numpy", async () => {
+    const n = 2048;
+    const truth = field(1, 3 * n * n, n);
+    const pred = field(2, 3 * n * n, n).map((v, i) => 0.5 * v + (truth[i] as number));
+    await writeNpy(join(tmp, "p.npy"), pred, [3, n, n]);
+    await writeNpy(join(tmp, "t.npy"), truth, [3, n, n]);
+    const r = await run([
+      "score",
+      "--pred",
+      join(tmp, "p.npy"),
+      "--truth",
+      join(tmp, "t.npy"),
+      "--data-range",
+      "4",
+      "--json",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    // Every metric except the lat-lon ones (no latitudes for a 2048-row grid) is there with a finite value.
+    const expected = METRIC_NAMES.filter((m) => m !== "lat_rmse" && m !== "acc");
+    expect(Object.keys(json.metrics).sort()).toEqual([...expected].sort());
+    for (const name of expected) expect(typeof json.metrics[name]).toBe("number");
+    expect(json.perChannel).toHaveLength(3);
+    expect(json.snapshots).toBe(1);
+    expect(json.maskedTruth).toEqual([0, 0, 0]);
+    const ref = numpy(
+      `
+import json, sys, numpy as np
+p = np.load(sys.argv[1]).astype("f8"); t = np.load(sys.argv[2]).astype("f8")
+mse = ((p - t) ** 2).mean(axis=(1, 2))
+rfne = np.sqrt(((p - t) ** 2).sum(axis=(1, 2))) / np.sqrt((t ** 2).sum(axis=(1, 2)))
+print(json.dumps({"mse": float(mse.mean()), "rfne": float(rfne.mean())}))
+`,
+      [join(tmp, "p.npy"), join(tmp, "t.npy")],
+    );
+    expect(Math.abs(json.metrics.mse - (ref.mse as number)) / (ref.mse as number)).toBeLessThan(1e-9);
+    expect(Math.abs(json.metrics.rfne - (ref.rfne as number)) / (ref.rfne as number)).toBeLessThan(1e-9);
+  }, 180_000);
+
+  it("[N, C, H, W] streams snapshot by snapshot and z-scores with --dataset (psnr vs numpy)", async () => {
+    const shape = [3, 3, 32, 32];
+    const truth = field(3, 3 * 3 * 32 * 32, 32).map((v) => v * 0.6);
+    const pred = truth.map((v, i) => v + 0.05 * Math.sin(i));
+    await writeNpy(join(tmp, "p4.npy"), pred, shape);
+    await writeNpy(join(tmp, "t4.npy"), truth, shape);
+    const r = await run([
+      "score",
+      "--pred",
+      join(tmp, "p4.npy"),
+      "--truth",
+      join(tmp, "t4.npy"),
+      "--dataset",
+      "nskt_16k",
+      "--metrics",
+      "psnr,rfne",
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    const ref = numpy(
+      `
+import json, sys, numpy as np
+m = np.array([-9.48395660e-21, -7.88982956e-20, -2.07734654e-15])[None, :, None, None]
+s = np.array([0.67100703, 0.67113945, 10.27907989])[None, :, None, None]
+p = (np.load(sys.argv[1]).astype("f8") - m) / s; t = (np.load(sys.argv[2]).astype("f8") - m) / s
+mse = ((p - t) ** 2).mean(axis=(2, 3))
+psnr = 20 * np.log10(t.max(axis=(2, 3)) / np.sqrt(mse))
+print(json.dumps({"psnr": float(psnr.mean())}))
+`,
+      [join(tmp, "p4.npy"), join(tmp, "t4.npy")],
+    );
+    expect(json.snapshots).toBe(3);
+    expect(json.channels).toEqual(["u", "v", "w"]);
+    expect(Math.abs(json.metrics.psnr - (ref.psnr as number)) / (ref.psnr as number)).toBeLessThan(1e-9);
+    expect(json.ci95.psnr[0]).toBeLessThanOrEqual(json.metrics.psnr);
+  });
+
+  it("exit 2 with one line for mismatched shapes, unknown metrics, unreadable files and bad channel lists", async () => {
+    await writeNpy(join(tmp, "a.npy"), new Float32Array(2 * 16 * 16), [2, 16, 16]);
+    await writeNpy(join(tmp, "b.npy"), new Float32Array(2 * 16 * 20), [2, 16, 20]);
+    writeFileSync(join(tmp, "junk.bin"), "not a file format at all");
+    const cases: [string[], RegExp][] = [
+      [["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "b.npy")], /shape \[2, 16, 16\].*\[2, 16, 20\]/],
+      [
+        ["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "a.npy"), "--metrics", "mse,bogus"],
+        /unknown metric bogus \(known: mse, mae, /,
+      ],
+      [["--pred", join(tmp, "missing.npy"), "--truth", join(tmp, "a.npy")], /missing\.npy/],
+      [["--pred", join(tmp, "junk.bin"), "--truth", join(tmp, "a.npy")], /match no known format/],
+      [["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "a.npy"), "--channels", "u,v,w"], /3 channel names/],
+      [["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "a.npy"), "--dataset", "mnist"], /unknown dataset mnist/],
+      [["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "a.npy"), "--metrics", "ms_ssim"], /data range/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(["score", ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  });
+
+  it("prints a table without --json, and --help teaches with examples", async () => {
+    await writeNpy(
+      join(tmp, "c.npy"),
+      Float32Array.from({ length: 64 }, (_, i) => i),
+      [1, 8, 8],
+    );
+    const r = await run([
+      "score",
+      "--pred",
+      join(tmp, "c.npy"),
+      "--truth",
+      join(tmp, "c.npy"),
+      "--metrics",
+      "mse,psnr",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^metric/);
+    expect(r.stdout).toMatch(/psnr\s+Infinity/);
+    const help = await run(["score", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Examples:/);
+  });
+});
