@@ -41,9 +41,13 @@ cases = [
         {"valid_range": ("i2", [-100, 100]), "_FillValue": ("i2", 32000), "scale_factor": ("f8", 0.25)}),
     ("double_missing", "f8", [1.5, -9999.0, 2.5, -8888.0],
         {"missing_value": ("f8", -9999.0), "_FillValue": ("f8", -8888.0)}),
-    # Attributes in double on float data: netCDF4-python compares after casting them to float32.
+    # Attributes the stored type cannot hold exactly: netCDF4-python ignores them (its _check_safecast).
     ("float_double_attrs", "f4", [0.1, 0.2, 1e20, -0.3, 0.05],
         {"missing_value": ("f8", 1e20), "valid_max": ("f8", 0.1), "valid_min": ("f8", -0.3)}),
+    ("short_unsafe_attrs", "i2", [1, 100, 101, 200, -5],
+        {"valid_max": ("f8", 100.5), "missing_value": ("i4", 200), "valid_min": ("i4", -40000)}),
+    ("float_exact_double_attrs", "f4", [0.5, -1.0, 2.5, 1e9],
+        {"missing_value": ("f8", -1.0), "valid_max": ("f8", 2.0)}),
 ]
 
 out = []

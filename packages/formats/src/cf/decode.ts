@@ -45,12 +45,12 @@ export function decodeValues(raw: NumericArray, encoding: CfEncoding): DecodedVa
   const n = raw.length;
   const values = new Float64Array(n);
   const { scaleFactor, addOffset, fillValues, validMin, validMax } = encoding;
-  // Compare in the stored type, as netCDF4-python casts the attributes to it: a double missing_value of 1e20
-  // must match float32 data holding 1e20 (1.0000000200408773e20 as a double).
-  const asStored = raw instanceof Float32Array ? Math.fround : (v: number) => v;
-  const fills = new Set(fillValues.map(asStored));
-  const lo = validMin === undefined ? Number.NEGATIVE_INFINITY : asStored(validMin);
-  const hi = validMax === undefined ? Number.POSITIVE_INFINITY : asStored(validMax);
+  // netCDF4-python ignores (with a warning) a fill value or bound the stored type cannot hold exactly, such as
+  // a double missing_value of 1e20 on float32 data or a valid_max of 100.5 on int16 data (its _check_safecast).
+  const holds = storedTypeHolds(raw);
+  const fills = new Set(fillValues.filter(holds));
+  const lo = validMin !== undefined && holds(validMin) ? validMin : Number.NEGATIVE_INFINITY;
+  const hi = validMax !== undefined && holds(validMax) ? validMax : Number.POSITIVE_INFINITY;
   const isBig = raw instanceof BigInt64Array || raw instanceof BigUint64Array;
   let missing = 0;
   for (let i = 0; i < n; i++) {
@@ -63,6 +63,19 @@ export function decodeValues(raw: NumericArray, encoding: CfEncoding): DecodedVa
     }
   }
   return { values, missing };
+}
+
+/** Whether a value survives a round trip through the array's element type unchanged. */
+function storedTypeHolds(raw: NumericArray): (value: number) => boolean {
+  if (raw instanceof Float64Array) return () => true;
+  if (raw instanceof BigInt64Array || raw instanceof BigUint64Array) return (v) => Number.isInteger(v);
+  const probe = new (raw.constructor as Float32ArrayConstructor)(1);
+  const isFloat = raw instanceof Float32Array;
+  return (v) => {
+    if (Number.isNaN(v)) return isFloat;
+    probe[0] = v;
+    return probe[0] === v;
+  };
 }
 
 /** Decodes a variable in one call from its attributes. */
