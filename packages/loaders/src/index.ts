@@ -15,3 +15,21 @@ export { resampleDaily, type DailyOptions, type DailySeries } from "./fluxnet-re
 export { UMOL_CO2_PER_S_TO_GC_PER_DAY, dailyAggregation, fluxnetUnits } from "./fluxnet-units.js";
 export * from "./cmip6.js";
 export { regridBilinear, regridConservative, regularGrid, type LatLonGrid } from "./regrid.js";
+export {
+  ERA5_VARIABLES,
+  era5Variable,
+  era5VariablesByStandardName,
+  findEra5Variable,
+  type Era5Variable,
+} from "./era5-vocabulary.js";
+export {
+  buildSuperbenchEra5Sample,
+  detectEra5Layout,
+  openEra5,
+  superbenchEra5Dataset,
+  type Era5Layout,
+  type Era5Source,
+  type Era5WindChannel,
+  type SuperbenchEra5Options,
+  type SuperbenchEra5Sample,
+} from "./era5.js";
