@@ -111,7 +111,7 @@ export class SegyFile {
       }
     };
     const traceBytes = this.layout.traceBytes;
-    if (traceBytes <= 16 * 1024) {
+    if (traceBytes <= 64 * 1024) {
       // Short traces: reading them whole in spans is cheaper than one syscall per header.
       for await (const [first, view] of this.spans(start, stop)) {
         const n = view.byteLength / traceBytes;
