@@ -201,6 +201,65 @@ describe("the special cases of record variables", () => {
   });
 });
 
+describe("64-bit offsets", () => {
+  /**
+   * A header worked by hand after the spec: dims n = 6 and one double `after(n)` beginning at byte 5e9, past
+   * 4 GiB, which only CDF2 (8-byte begin) and CDF5 (8-byte counts too) can express. The file is sparse:
+   * only the header and the six values are written.
+   */
+  function farHeader(version: 2 | 5, begin: number): Uint8Array {
+    const out: number[] = [0x43, 0x44, 0x46, version];
+    const u32 = (v: number) => out.push((v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
+    const u64 = (v: number) => {
+      u32(Math.floor(v / 2 ** 32));
+      u32(v % 2 ** 32);
+    };
+    const nonNeg = version === 5 ? u64 : u32;
+    const name = (text: string) => {
+      nonNeg(text.length);
+      for (const ch of text) out.push(ch.charCodeAt(0));
+      while (out.length % 4 !== 0) out.push(0);
+    };
+    nonNeg(0); // numrecs
+    u32(0x0a); // NC_DIMENSION
+    nonNeg(1);
+    name("n");
+    nonNeg(6);
+    u32(0); // no global attributes
+    nonNeg(0);
+    u32(0x0b); // NC_VARIABLE
+    nonNeg(1);
+    name("after");
+    nonNeg(1); // rank
+    nonNeg(0); // dim id of n
+    u32(0); // no attributes
+    nonNeg(0);
+    u32(6); // NC_DOUBLE
+    nonNeg(48); // vsize
+    u64(begin);
+    return Uint8Array.from(out);
+  }
+
+  it.each([2, 5] as const)("reads a variable beginning past 4 GiB in CDF%i, as ncdump does", async (version) => {
+    const begin = 5_000_000_000;
+    const path = join(tmp, `far-${version}.nc`);
+    writeFileSync(path, farHeader(version, begin));
+    const handle = await open(path, "r+");
+    const values = Buffer.alloc(48);
+    [0, 1.5, 3, 4.5, 6, 7.5].forEach((v, i) => values.writeDoubleBE(v, i * 8));
+    await handle.write(values, 0, 48, begin);
+    await handle.close();
+    const ncdump = spawnSync("ncdump", ["-v", "after", path], { encoding: "utf8" });
+    expect(ncdump.stdout).toContain("after = 0, 1.5, 3, 4.5, 6, 7.5 ;");
+    await withFile(path, async (file) => {
+      expect(file.variables[0]?.dtype).toBe("float64");
+      expect(Array.from((await file.read("after")).data as Float64Array)).toEqual([0, 1.5, 3, 4.5, 6, 7.5]);
+      expect(Array.from((await file.read("after", [[4, 6]])).data as Float64Array)).toEqual([6, 7.5]);
+    });
+    rmSync(path);
+  });
+});
+
 describe.each(["netcdf3.classic.nc", "netcdf3.64bit-offset.nc", "netcdf3.ncgen-classic.nc"])(
   "%s against netcdfjs",
   (name) => {
