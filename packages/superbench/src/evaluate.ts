@@ -1,0 +1,111 @@
+import { deriveSeed, FieldbenchError } from "@fieldbench/core";
+import { type ScoreOptions, type SnapshotScore, scoreSnapshot } from "@fieldbench/metrics";
+import type { Model } from "@fieldbench/models";
+import type { DatasetSpec, TestSplit } from "./datasets.js";
+import { degrade } from "./degrade/index.js";
+import type { Task } from "./tasks.js";
+import { predictTiled } from "./tiling.js";
+
+/**
+ * The evaluation protocol for one snapshot: degrade the whole HR field (or read the LR simulation), predict the
+ * whole field (tiled only when the model asks for tiles), then score per channel on data z-scored with the
+ * dataset's constants. Two metric modes:
+ * - compat: SuperBench's definitions (psnr peak = max of the z-scored target, ssim with the per-image data range,
+ *   IN both ways as in_abs and in_rel, divergence MSE of the raw output for NSKT);
+ * - default: fieldbench's fixes: psnr_range and ssim with the dataset's fixed data range (spec.dataRange, z-units),
+ *   rmse, ms_ssim, the divergence floor of the truth, vorticity/energy/enstrophy errors and spectral distances.
+ */
+export type MetricMode = "compat" | "default";
+
+const COMPAT_METRICS = ["mse", "mae", "rfne", "in_abs", "in_rel", "psnr", "ssim"];
+const DEFAULT_METRICS = ["mse", "mae", "rmse", "rfne", "in_abs", "in_rel", "psnr_range", "ssim", "ms_ssim"];
+const NSKT_COMPAT = ["div_mse"];
+const NSKT_DEFAULT = [
+  "div_mse",
+  "div_mse_truth",
+  "vort_rfne",
+  "ke_rel",
+  "enstrophy_rel",
+  "spectrum_lsd",
+  "spectrum_lsd_low",
+  "spectrum_lsd_mid",
+  "spectrum_lsd_high",
+];
+
+export function metricsFor(spec: DatasetSpec, mode: MetricMode): string[] {
+  const physics = spec.family === "nskt" ? (mode === "compat" ? NSKT_COMPAT : NSKT_DEFAULT) : [];
+  return [...(mode === "compat" ? COMPAT_METRICS : DEFAULT_METRICS), ...physics];
+}
+
+export function scoreOptions(spec: DatasetSpec, mode: MetricMode, metrics = metricsFor(spec, mode)): ScoreOptions {
+  return {
+    metrics,
+    normalization: { mean: spec.mean, std: spec.std },
+    channelNames: spec.channels.map((c) => c.name),
+    ...(spec.gridSpacing === undefined ? {} : { gridSpacing: spec.gridSpacing }),
+    ...(mode === "default" ? { dataRange: spec.dataRange } : {}),
+  };
+}
+
+export interface SnapshotInput {
+  readonly spec: DatasetSpec;
+  readonly task: Task;
+  readonly split: TestSplit;
+  readonly index: number;
+  /** HR truth [C, H, W]. */
+  readonly hr: Float32Array;
+  /** LR from `LR_fields` (lrsim only). */
+  readonly lr?: Float32Array;
+}
+
+/** The LR input the model sees for one snapshot (noise frozen by deriveSeed(dataset, split, index)). */
+export function makeLowRes(input: SnapshotInput): { lr: Float32Array; shape: [number, number, number] } {
+  const { spec, task, hr } = input;
+  const [h, w] = spec.hr;
+  const c = spec.channels.length;
+  if (task.degradation === "lrsim") {
+    if (input.lr === undefined) throw new FieldbenchError("VARIABLE_NOT_FOUND", "the lrsim task needs LR_fields");
+    return { lr: input.lr, shape: [c, h / task.scale, w / task.scale] };
+  }
+  const lr = degrade(task.degradation, hr, [c, h, w], {
+    scale: task.scale,
+    ...(task.noiseRatio === undefined
+      ? {}
+      : { ratio: task.noiseRatio, std: spec.std, seed: deriveSeed(spec.key, input.split, input.index) }),
+  });
+  const lh =
+    task.degradation === "uniform" || task.degradation === "noisy-uniform"
+      ? Math.ceil(h / task.scale)
+      : Math.floor(h / task.scale);
+  const lw =
+    task.degradation === "uniform" || task.degradation === "noisy-uniform"
+      ? Math.ceil(w / task.scale)
+      : Math.floor(w / task.scale);
+  return { lr, shape: [c, lh, lw] };
+}
+
+/** Runs the model on one LR snapshot: whole field, or tiles with overlap and blending when the model sets `tile`. */
+export async function predictSnapshot(
+  model: Model,
+  lr: Float32Array,
+  shape: readonly [number, number, number],
+  scale: number,
+): Promise<Float32Array> {
+  if (model.tile !== undefined) return predictTiled(model, lr, shape, scale, model.tile);
+  return model.predict(lr, [1, ...shape], { scale });
+}
+
+export async function evaluateSnapshot(model: Model, input: SnapshotInput, mode: MetricMode): Promise<SnapshotScore> {
+  const { spec, task, hr } = input;
+  const [h, w] = spec.hr;
+  const c = spec.channels.length;
+  const { lr, shape } = makeLowRes(input);
+  const pred = await predictSnapshot(model, lr, shape, task.scale);
+  if (pred.length !== c * h * w) {
+    throw new FieldbenchError(
+      "SHAPE_MISMATCH",
+      `model ${model.name} returned ${pred.length} values for a ${c}x${h}x${w} field (LR ${shape.join("x")} at x${task.scale})`,
+    );
+  }
+  return scoreSnapshot(pred, hr, [c, h, w], scoreOptions(spec, mode));
+}

@@ -1,0 +1,211 @@
+import { existsSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FieldbenchError, createProgress, deriveSeed, sha256Bytes, type ProgressMode } from "@fieldbench/core";
+import { aggregateScores, type SnapshotScore } from "@fieldbench/metrics";
+import { createModel } from "@fieldbench/models";
+import { RESULT_SCHEMA_ID, parseResult, type SuperbenchResult } from "@fieldbench/leaderboard";
+import { DEFAULT_DATASET, type DatasetSpec, TEST_SPLITS, type TestSplit, getDataset } from "./datasets.js";
+import { type MetricMode, evaluateSnapshot } from "./evaluate.js";
+import { type SplitReader, checksumSplits, openSplit } from "./reader.js";
+import { SPEC_VERSION, describeHardware, harnessVersion, splitResult } from "./results.js";
+import { loadSidecar, openSidecar, removeSidecar, sidecarPath, type SnapshotRecord } from "./sidecar.js";
+import { formatResultTable } from "./table.js";
+import { DEFAULT_TASK, resolveTask } from "./tasks.js";
+
+export const DEFAULT_MODEL = "bicubic";
+
+export interface RunOptions {
+  readonly dataset?: string;
+  readonly task?: string;
+  readonly model?: string;
+  /** SuperBench root folder (train/ valid_1/ valid_2/ test_1/ test_2/); the embedded sample when omitted. */
+  readonly data?: string;
+  /** First N snapshots of each test split. */
+  readonly limit?: number;
+  /** Keep snapshots whose index % count === index. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Result file; default fieldbench-results/<dataset>.<task>.<model>.json under cwd. */
+  readonly out?: string;
+  readonly mode?: MetricMode;
+  readonly cwd?: string;
+  /** Progress goes here (stderr in the CLI). */
+  readonly progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly progressMode?: ProgressMode;
+  /** Stop after this many newly scored snapshots (tests use it to simulate an interruption). */
+  readonly stopAfter?: number;
+}
+
+export interface RunOutcome {
+  readonly result: SuperbenchResult;
+  readonly table: string;
+  readonly outPath: string;
+  /** Snapshots taken from the resume sidecar instead of recomputed. */
+  readonly resumed: number;
+  readonly computed: number;
+}
+
+/** Where the embedded sample of `key` lives in a checkout (datasets/embedded/<key>). */
+export function embeddedDataRoot(key: string): string {
+  return fileURLToPath(new URL(`../../../datasets/embedded/${key}`, import.meta.url));
+}
+
+function resolveDataRoot(spec: DatasetSpec, data: string | undefined, cwd: string): string {
+  if (data !== undefined) return resolve(cwd, data);
+  const embedded = embeddedDataRoot(spec.key);
+  if (!existsSync(embedded)) {
+    throw new FieldbenchError(
+      "BAD_USAGE",
+      `dataset ${spec.key} is not shipped with fieldbench: pass --data DIR, a downloaded SuperBench folder (train/ valid_1/ valid_2/ test_1/ test_2/)`,
+    );
+  }
+  return embedded;
+}
+
+function selectIndices(length: number, limit: number | undefined, shard: RunOptions["shard"]): number[] {
+  const n = limit === undefined ? length : Math.min(limit, length);
+  const all = Array.from({ length: n }, (_, i) => i);
+  return shard === undefined ? all : all.filter((i) => i % shard.count === shard.index);
+}
+
+/** Writes a file atomically: a temporary name in the same folder, then a rename. */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+/**
+ * `fieldbench run superbench`: evaluates one model on test_1 and test_2 of one dataset and task, one snapshot at a
+ * time, recording each finished snapshot in a sidecar so an interrupted run resumes where it stopped, then writes
+ * the schema-validated result file atomically and returns it with a summary table.
+ */
+export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcome> {
+  const started = Date.now();
+  const cwd = options.cwd ?? process.cwd();
+  const spec = getDataset(options.dataset ?? DEFAULT_DATASET);
+  const task = resolveTask(options.task ?? DEFAULT_TASK, spec);
+  const mode = options.mode ?? "default";
+  const model = await createModel(options.model ?? DEFAULT_MODEL, {
+    channels: spec.channels.length,
+    scale: task.scale,
+    normalization: { mean: spec.mean, std: spec.std },
+  });
+  const root = resolveDataRoot(spec, options.data, cwd);
+  const outPath = resolve(
+    cwd,
+    options.out ?? join("fieldbench-results", `${spec.key}.${task.name}.${model.name}.json`),
+  );
+
+  const readers: SplitReader[] = [];
+  try {
+    for (const split of TEST_SPLITS)
+      readers.push(await openSplit(root, split, spec, { needLr: task.degradation === "lrsim" }));
+    const checksum = await checksumSplits(root, TEST_SPLITS);
+    const plan = readers.map((r) => ({ reader: r, indices: selectIndices(r.length, options.limit, options.shard) }));
+    const runKey = sha256Bytes(
+      JSON.stringify({
+        SPEC_VERSION,
+        checksum,
+        key: spec.key,
+        task,
+        model: [model.name, model.integrity],
+        mode,
+        limit: options.limit,
+        shard: options.shard,
+      }),
+    );
+    const sidecar = sidecarPath(outPath);
+    await mkdir(dirname(outPath), { recursive: true });
+    const previous = loadSidecar(sidecar, runKey);
+    const done = new Map(previous.map((r) => [`${r.split}/${r.index}`, r]));
+    const append = openSidecar(sidecar, runKey, previous);
+    const total = plan.reduce((n, p) => n + p.indices.length, 0);
+    const progress = createProgress({
+      label: `superbench ${spec.key} ${task.name} ${model.name}`,
+      total,
+      ...(options.progressStream === undefined ? {} : { stream: options.progressStream }),
+      ...(options.progressMode === undefined ? {} : { mode: options.progressMode }),
+    });
+    let computed = 0;
+    let resumed = 0;
+    for (const { reader, indices } of plan) {
+      for (const index of indices) {
+        const key = `${reader.split}/${index}`;
+        if (done.has(key)) {
+          resumed++;
+          progress.tick(1, `${key} (resumed)`);
+          continue;
+        }
+        if (options.stopAfter !== undefined && computed >= options.stopAfter) {
+          throw new FieldbenchError("WORK_FAILED", `stopped after ${computed} snapshots (resume by running again)`);
+        }
+        const t0 = Date.now();
+        const hr = await reader.readHr(index);
+        const lr = task.degradation === "lrsim" ? await reader.readLr(index) : undefined;
+        const score = await evaluateSnapshot(
+          model,
+          { spec, task, split: reader.split as TestSplit, index, hr, ...(lr ? { lr } : {}) },
+          mode,
+        );
+        const record: SnapshotRecord = { split: reader.split, index, seconds: (Date.now() - t0) / 1000, score };
+        append(record);
+        done.set(key, record);
+        computed++;
+        const rfne = score.perChannel.reduce((s, r) => s + (r["rfne"] ?? 0), 0) / score.perChannel.length;
+        progress.tick(1, `${key} rfne ${rfne.toFixed(4)} ${record.seconds.toFixed(1)}s`);
+      }
+    }
+    progress.done();
+
+    const splits = {} as SuperbenchResult["splits"];
+    for (const { reader, indices } of plan) {
+      const scored = indices.map((index) => ({
+        index,
+        score: done.get(`${reader.split}/${index}`)!.score as SnapshotScore,
+      }));
+      const aggregate = aggregateScores(
+        scored.map((s) => s.score),
+        { seed: deriveSeed("superbench-bootstrap", spec.key, reader.split) },
+      );
+      splits[reader.split as TestSplit] = splitResult(aggregate, scored);
+    }
+    const previousSeconds = previous.reduce((s, r) => s + r.seconds, 0);
+    const result: SuperbenchResult = {
+      schema: RESULT_SCHEMA_ID,
+      suite: { name: "superbench", specVersion: SPEC_VERSION },
+      mode,
+      dataset: { key: spec.key, version: spec.version, checksum, channels: spec.channels.map((c) => c.name) },
+      task: {
+        name: task.name,
+        degradation: task.degradation,
+        scale: task.scale,
+        ...(task.noiseRatio === undefined ? {} : { noiseRatio: task.noiseRatio }),
+      },
+      model: { name: model.name, version: model.version, integrity: model.integrity, parameters: model.parameters },
+      splits,
+      ...(options.limit === undefined && options.shard === undefined
+        ? {}
+        : {
+            subset: {
+              ...(options.limit === undefined ? {} : { limit: options.limit }),
+              ...(options.shard === undefined ? {} : { shard: options.shard }),
+            },
+          }),
+      hardware: describeHardware(),
+      harness: { name: "fieldbench", version: harnessVersion(), node: process.version },
+      wallTimeSeconds: (Date.now() - started) / 1000 + previousSeconds,
+      date: new Date().toISOString(),
+    };
+    const checked = parseResult(result);
+    if (!checked.ok) throw new FieldbenchError("INTERNAL", `result does not match its schema: ${checked.error}`);
+    await writeAtomic(outPath, `${JSON.stringify(result, null, 2)}\n`);
+    removeSidecar(sidecar);
+    await model.dispose?.();
+    return { result, table: formatResultTable(result), outPath, resumed, computed };
+  } finally {
+    await Promise.all(readers.map((r) => r.close()));
+  }
+}

@@ -1,0 +1,46 @@
+import type { SuperbenchResult } from "@fieldbench/leaderboard";
+import { TEST_SPLITS } from "./datasets.js";
+
+/** Columns of the summary table: SuperBench's order in compat mode, the fixed-range metrics in default mode. */
+const COLUMNS: Record<SuperbenchResult["mode"], readonly string[]> = {
+  compat: ["rfne", "in_abs", "in_rel", "psnr", "ssim", "mse", "mae", "div_mse"],
+  default: [
+    "rfne",
+    "in_abs",
+    "psnr_range",
+    "ssim",
+    "ms_ssim",
+    "mse",
+    "mae",
+    "div_mse",
+    "div_mse_truth",
+    "spectrum_lsd",
+  ],
+};
+
+function format(value: number | null | undefined, name: string): string {
+  if (value === null || value === undefined) return "-";
+  if (name.startsWith("psnr")) return value.toFixed(2);
+  if (name.startsWith("div")) return value.toExponential(3);
+  return value.toFixed(4);
+}
+
+/** A plain-text table of the result: one row per test split, then per-channel RFNE. */
+export function formatResultTable(result: SuperbenchResult): string {
+  const columns = COLUMNS[result.mode].filter((c) => TEST_SPLITS.some((s) => c in result.splits[s].metrics));
+  const header = ["split", "n", ...columns];
+  const rows = TEST_SPLITS.map((split) => {
+    const r = result.splits[split];
+    return [split, String(r.snapshots), ...columns.map((c) => format(r.metrics[c], c))];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(" | ")} |`;
+  const rule = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
+  const title = `SuperBench ${result.dataset.key} ${result.task.name} (x${result.task.scale}) model ${result.model.name}, ${result.mode} metrics`;
+  const channels = result.dataset.channels;
+  const perChannel = TEST_SPLITS.map(
+    (split) =>
+      `${split} rfne per channel: ${channels.map((c, i) => `${c} ${format(result.splits[split].perChannel[i]?.["rfne"], "rfne")}`).join(", ")}`,
+  );
+  return [title, "", line(header), rule, ...rows.map(line), "", ...perChannel].join("\n");
+}

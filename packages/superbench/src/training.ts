@@ -1,0 +1,279 @@
+import { cp, mkdir, writeFile } from "node:fs/promises";
+import { cpus, hostname } from "node:os";
+import { join } from "node:path";
+import { type Progress, createRng, deriveSeed, sha256File } from "@fieldbench/core";
+import {
+  type BackendName,
+  NETS,
+  type NetName,
+  type TrainingBatch,
+  trainNet,
+  useBackend,
+} from "@fieldbench/models/tfjs";
+import type { DatasetSpec, SplitName } from "./datasets.js";
+import { degrade } from "./degrade/index.js";
+import { openSplit } from "./reader.js";
+import type { Task } from "./tasks.js";
+
+/**
+ * SuperBench's training protocol: each epoch visits every training snapshot `cropsPerSnapshot` (8) times, each
+ * visit a fresh uniformly random 128² HR crop (no flips, no wrap-around), and makes the LR input from the crop
+ * with the task's degradation. Snapshots are read one at a time in a seeded order, so memory holds one snapshot.
+ */
+export interface CropOptions {
+  readonly root: string;
+  readonly spec: DatasetSpec;
+  readonly task: Task;
+  readonly splits: readonly SplitName[];
+  readonly cropSize: number;
+  readonly cropsPerSnapshot: number;
+  readonly batchSize: number;
+  /** Seeds crop positions and snapshot order (with the epoch). */
+  readonly seed: number;
+  /** Caps snapshots per split (validation on a few snapshots keeps epochs short). */
+  readonly limit?: number;
+}
+
+export async function* cropBatches(options: CropOptions): AsyncGenerator<TrainingBatch> {
+  const { spec, task, cropSize: size, batchSize } = options;
+  const c = spec.channels.length;
+  const s = task.scale;
+  const lrSize = size / s;
+  const [h, w] = spec.hr;
+  if (!Number.isInteger(lrSize) || size > h || size > w) {
+    throw new Error(`crop ${size} must be a multiple of the scale ${s} and fit the ${h}x${w} grid`);
+  }
+  const rng = createRng(options.seed);
+  let lr = new Float32Array(batchSize * c * lrSize * lrSize);
+  let hr = new Float32Array(batchSize * c * size * size);
+  let filled = 0;
+  for (const split of options.splits) {
+    const reader = await openSplit(options.root, split, spec, { needLr: task.degradation === "lrsim" });
+    try {
+      const count = Math.min(reader.length, options.limit ?? reader.length);
+      const order = shuffled(count, rng);
+      for (const index of order) {
+        const field = await reader.readHr(index);
+        const lrField = task.degradation === "lrsim" ? await reader.readLr(index) : undefined;
+        for (let k = 0; k < options.cropsPerSnapshot; k++) {
+          // LR-sim crops start on multiples of s, so HR and LR crops cover the same area (SuperBench's could be 3 px off).
+          const step = task.degradation === "lrsim" ? s : 1;
+          const y0 = step * rng.int(Math.floor((h - size) / step) + 1);
+          const x0 = step * rng.int(Math.floor((w - size) / step) + 1);
+          const crop = cropField(field, [c, h, w], y0, x0, size);
+          hr.set(crop, filled * c * size * size);
+          const low =
+            lrField !== undefined
+              ? cropField(lrField, [c, h / s, w / s], y0 / s, x0 / s, lrSize)
+              : degrade(task.degradation as Exclude<Task["degradation"], "lrsim">, crop, [c, size, size], {
+                  scale: s,
+                  ...(task.noiseRatio === undefined
+                    ? {}
+                    : {
+                        ratio: task.noiseRatio,
+                        std: spec.std,
+                        seed: deriveSeed(spec.key, split, index, options.seed, k),
+                      }),
+                });
+          lr.set(low, filled * c * lrSize * lrSize);
+          filled++;
+          if (filled === batchSize) {
+            yield { lr, hr, lrShape: [batchSize, c, lrSize, lrSize] };
+            lr = new Float32Array(lr.length);
+            hr = new Float32Array(hr.length);
+            filled = 0;
+          }
+        }
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+  if (filled > 0) {
+    yield {
+      lr: lr.slice(0, filled * c * lrSize * lrSize),
+      hr: hr.slice(0, filled * c * size * size),
+      lrShape: [filled, c, lrSize, lrSize],
+    };
+  }
+}
+
+function shuffled(n: number, rng: ReturnType<typeof createRng>): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return order;
+}
+
+/** [C, H, W] -> [C, size, size] window at (y0, x0). */
+export function cropField(
+  field: Float32Array,
+  [c, h, w]: readonly number[],
+  y0: number,
+  x0: number,
+  size: number,
+): Float32Array {
+  const out = new Float32Array((c as number) * size * size);
+  for (let ch = 0; ch < (c as number); ch++)
+    for (let y = 0; y < size; y++) {
+      const src = (ch * (h as number) + y0 + y) * (w as number) + x0;
+      out.set(field.subarray(src, src + size), (ch * size + y) * size);
+    }
+  return out;
+}
+
+export interface TrainBaselineOptions {
+  readonly dataRoot: string;
+  readonly spec: DatasetSpec;
+  readonly task: Task;
+  readonly net: NetName;
+  readonly backend: BackendName;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly out: string;
+  readonly resume?: boolean;
+  readonly cropSize?: number;
+  readonly cropsPerSnapshot?: number;
+  /** Snapshots per split used for training/validation (all by default). */
+  readonly limit?: number;
+  readonly validationLimit?: number;
+  readonly progress?: (epoch: number, total: number) => Progress;
+  readonly log?: (line: string) => void;
+}
+
+export interface TrainBaselineOutcome {
+  readonly packageDir: string;
+  readonly bestValidLoss: number;
+  readonly bestEpoch: number;
+  readonly wallSeconds: number;
+  readonly backendDetail: string;
+}
+
+/** `fieldbench train`: trains a baseline and writes it as a model package (package.json, model.json, weights, card). */
+export async function trainBaseline(options: TrainBaselineOptions): Promise<TrainBaselineOutcome> {
+  const started = performance.now();
+  const { spec, task, net } = options;
+  const { detail } = await useBackend(options.backend);
+  const cropSize = options.cropSize ?? Math.min(128, spec.hr[0], spec.hr[1]);
+  const cropsPerSnapshot = options.cropsPerSnapshot ?? 8;
+  const config = {
+    net,
+    channels: spec.channels.length,
+    scale: task.scale,
+    normalization: { mean: spec.mean, std: spec.std },
+  };
+  const checkpoints = join(options.out, "checkpoints");
+  const common = { root: options.dataRoot, spec, task, cropSize, batchSize: options.batchSize };
+  const trainCount = await countCrops(options, "train", cropsPerSnapshot);
+  const { state } = await trainNet({
+    config,
+    epochs: options.epochs,
+    learningRate: options.learningRate,
+    seed: options.seed,
+    checkpointDir: checkpoints,
+    ...(options.resume === undefined ? {} : { resume: options.resume }),
+    trainBatches: (epoch) =>
+      cropBatches({
+        ...common,
+        splits: ["train"],
+        cropsPerSnapshot,
+        seed: deriveSeed(options.seed, "train", epoch),
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+      }),
+    // The same validation crops every epoch (SuperBench re-drew them, which made model selection noisy).
+    validationBatches: () =>
+      cropBatches({
+        ...common,
+        splits: ["valid_1", "valid_2"],
+        cropsPerSnapshot: 2,
+        seed: deriveSeed(options.seed, "valid"),
+        limit: options.validationLimit ?? 8,
+      }),
+    ...(options.progress === undefined ? {} : { progress: (epoch: number) => options.progress!(epoch, trainCount) }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const packageDir = await writeModelPackage(options, checkpoints, config, state, detail, wallSeconds, cropSize);
+  return {
+    packageDir,
+    bestValidLoss: state.bestValidLoss,
+    bestEpoch: state.bestEpoch,
+    wallSeconds,
+    backendDetail: detail,
+  };
+}
+
+async function countCrops(options: TrainBaselineOptions, split: SplitName, cropsPerSnapshot: number): Promise<number> {
+  const reader = await openSplit(options.dataRoot, split, options.spec, {
+    needLr: options.task.degradation === "lrsim",
+  });
+  const n = Math.min(reader.length, options.limit ?? reader.length);
+  await reader.close();
+  return n * cropsPerSnapshot;
+}
+
+async function writeModelPackage(
+  options: TrainBaselineOptions,
+  checkpoints: string,
+  config: {
+    net: NetName;
+    channels: number;
+    scale: number;
+    normalization: { mean: readonly number[]; std: readonly number[] };
+  },
+  state: { bestValidLoss: number; bestEpoch: number; history: readonly unknown[] },
+  backendDetail: string,
+  wallSeconds: number,
+  cropSize: number,
+): Promise<string> {
+  const dir = options.out;
+  await mkdir(dir, { recursive: true });
+  await cp(join(checkpoints, "best", "model.json"), join(dir, "model.json"));
+  await cp(join(checkpoints, "best", "weights.bin"), join(dir, "weights.bin"));
+  const name = `@fieldbench-models/${config.net}-${options.spec.key}-${options.task.name}`;
+  const weightsSha256 = await sha256File(join(dir, "weights.bin"));
+  const pkg = {
+    name,
+    version: "1.0.0",
+    description: `${config.net.toUpperCase()} baseline for SuperBench ${options.spec.key} ${options.task.name}, trained by fieldbench`,
+    license: "MIT",
+    fieldbench: {
+      kind: "tfjs",
+      entry: "model.json",
+      net: config.net,
+      channels: config.channels,
+      scale: config.scale,
+      normalization: config.normalization,
+      dataset: options.spec.key,
+      task: options.task.name,
+      weightsSha256,
+    },
+  };
+  await writeFile(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+  await writeFile(join(dir, "training-log.json"), `${JSON.stringify(state, null, 2)}\n`);
+  const card = [
+    `# ${name}`,
+    "",
+    `${NETS[config.net].info.loss === "meanSquaredError" ? "MSE" : "L1"}-trained ${config.net} for x${config.scale} super-resolution of ${options.spec.key} (${options.spec.channels.map((c) => c.name).join(", ")}), task ${options.task.name}.`,
+    "",
+    "| | |",
+    "| --- | --- |",
+    `| training data | ${options.dataRoot} (train split${options.limit === undefined ? "" : `, first ${options.limit} snapshots`}; validation on valid_1 + valid_2) |`,
+    `| crops | ${cropSize}² HR, ${options.cropsPerSnapshot ?? 8} per snapshot per epoch, LR by the task's degradation |`,
+    `| optimiser | Adam, learning rate ${options.learningRate}, batch ${options.batchSize}, ${options.epochs} epochs, seed ${options.seed} |`,
+    `| loss | ${NETS[config.net].info.loss} on z-scored fields |`,
+    `| best epoch | ${state.bestEpoch + 1} (validation loss ${state.bestValidLoss.toPrecision(4)}) |`,
+    `| hardware | ${backendDetail}; host ${hostname()}, ${cpus().length} CPU cores |`,
+    `| wall time | ${wallSeconds.toFixed(1)} s |`,
+    `| weights | weights.bin, sha256 ${weightsSha256} |`,
+    "",
+    "Scores: run `fieldbench run superbench --model <this directory>`; result files live under leaderboards/.",
+    "",
+  ].join("\n");
+  await writeFile(join(dir, "README.md"), card);
+  return dir;
+}
