@@ -52,6 +52,12 @@ export async function openEra5(path: string): Promise<Era5Source> {
   }
 }
 
+/** An ERA5 view of an already opened file (the caller keeps ownership: close the file, not the source). */
+export async function openEra5FromFile(file: OpenFile): Promise<Era5Source> {
+  const source = file.format === "grib2" ? await gribSource(file) : await griddedSource(file);
+  return { ...source, close: async () => {} };
+}
+
 /** Which ERA5 layout an opened file follows, or undefined when it does not look like ERA5. */
 export function detectEra5Layout(file: OpenFile): Era5Layout | undefined {
   if (file.format === "grib2") {

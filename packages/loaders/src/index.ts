@@ -26,6 +26,7 @@ export {
   buildSuperbenchEra5Sample,
   detectEra5Layout,
   openEra5,
+  openEra5FromFile,
   superbenchEra5Dataset,
   type Era5Layout,
   type Era5Source,
@@ -33,3 +34,12 @@ export {
   type SuperbenchEra5Options,
   type SuperbenchEra5Sample,
 } from "./era5.js";
+export { describeSourceIdentity, type Cmip6InspectBlock, type Era5InspectBlock } from "./identity.js";
+export {
+  CATALOG_COLUMNS,
+  buildCatalog,
+  catalogCsv,
+  type CatalogOptions,
+  type CatalogResult,
+  type CatalogRow,
+} from "./catalog.js";

@@ -67,8 +67,10 @@ async function runInspect(path: string, options: InspectOptions, io: CliIo): Pro
       else printLine(io, JSON.stringify(report, null, 2));
       return;
     }
-    if (options.json) printJson(io, formats.describeFile(file));
-    else printLine(io, formats.formatHeader(file));
+    // Source identity (ERA5 layout, CMIP6 model/experiment/member/calendar) as an extra block from loaders.
+    const identity = (await (await import("@fieldbench/loaders")).describeSourceIdentity(file)) ?? {};
+    if (options.json) printJson(io, { ...formats.describeFile(file), ...identity });
+    else printLine(io, formats.formatHeader({ ...file, extra: { ...file.extra, ...identity } }));
   } finally {
     await file.close();
   }

@@ -1,0 +1,17 @@
+import type { Command } from "commander";
+import type { CliIo } from "../io.js";
+import { registerDatasetsCatalog } from "./datasets-catalog.js";
+
+/**
+ * `fieldbench datasets <subcommand>`: each subcommand lives in its own datasets-<name>.ts and is
+ * attached here with one line in SUBCOMMANDS (list, info, generate, download, verify, catalog, ...).
+ */
+const SUBCOMMANDS: readonly ((datasets: Command, io: CliIo) => void)[] = [registerDatasetsCatalog];
+
+export function registerDatasets(program: Command, io: CliIo): void {
+  const datasets = program
+    .command("datasets")
+    .description("dataset tools: catalogs of ERA5/CMIP6 trees and more (see the subcommands)")
+    .addHelpText("after", "\nExamples:\n  fieldbench datasets catalog /data/cmip6 --out catalog.csv");
+  for (const register of SUBCOMMANDS) register(datasets, io);
+}
