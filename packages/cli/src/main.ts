@@ -4,13 +4,14 @@ import { type CliIo, processIo } from "./io.js";
 import { VERSION } from "./version.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerScore } from "./commands/score.js";
+import { registerDatasets } from "./commands/datasets.js";
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here with one line. A command parses
  * options, calls one library function and prints; errors travel up to `main`, the only place that
  * turns them into exit codes (0 ok, 1 failure of the work, 2 bad usage or bad input).
  */
-const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [registerInspect, registerScore];
+const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [registerInspect, registerScore, registerDatasets];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("fieldbench")
