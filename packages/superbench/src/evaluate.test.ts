@@ -1,0 +1,95 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { createModel } from "@fieldbench/models";
+import { describe, expect, it } from "vitest";
+import { getDataset } from "./datasets.js";
+import { evaluateSnapshot, metricsFor } from "./evaluate.js";
+import { openSplit } from "./reader.js";
+import { embeddedDataRoot } from "./run.js";
+import { resolveTask } from "./tasks.js";
+
+const FILE = join(embeddedDataRoot("nskt_mini"), "test_1", "nskt_mini.h5");
+
+/**
+ * SuperBench's compat definitions computed independently in float64 by numpy, Pillow and scikit-image: LR from
+ * Pillow's BICUBIC resize (torchvision antialias=True), the published Bicubic baseline's upsampling written out as
+ * PyTorch's align_corners=True cubic (A = -0.75, clamped), z-scores with the nskt_16k constants, then per channel
+ * MSE, MAE, RFNE, IN (absolute and relative), PSNR with peak max(z_true), SSIM = skimage gaussian sigma 1.5 with
+ * population covariances and L = max of both ranges, map cropped by 5; divergence MSE of the raw (u, v) with the
+ * 4th-order stencil, x along rows for u and y along columns for v, valid region, h = 2 pi / 256.
+ */
+const REFERENCE = String.raw`
+import json, sys
+import numpy as np, h5py
+from PIL import Image
+from skimage.metrics import structural_similarity
+hr = h5py.File(sys.argv[1], "r")["fields"][0].astype(np.float64)
+mean = np.array([-9.48395660e-21, -7.88982956e-20, -2.07734654e-15]); std = np.array([0.67100703, 0.67113945, 10.27907989])
+C, H, W = hr.shape; s = 8; n = H // s
+def cubic(x, A=-0.75):
+    x = abs(x)
+    return (A + 2) * x**3 - (A + 3) * x**2 + 1 if x <= 1 else (A * x**3 - 5 * A * x**2 + 8 * A * x - 4 * A if x < 2 else 0.0)
+def align_corners_matrix(n, N):
+    M = np.zeros((N, n))
+    for o in range(N):
+        x = o * (n - 1) / (N - 1); x0 = int(np.floor(x)); t = x - x0
+        for k in range(-1, 3):
+            M[o, min(max(x0 + k, 0), n - 1)] += cubic(t - k)
+    return M
+U = align_corners_matrix(n, H)
+pred = np.empty_like(hr)
+for c in range(C):
+    lr = np.asarray(Image.fromarray(hr[c].astype(np.float32), mode="F").resize((n, n), Image.BICUBIC), dtype=np.float64)
+    pred[c] = U @ lr @ U.T
+out = {"perChannel": []}
+for c in range(C):
+    zt = (hr[c] - mean[c]) / std[c]; zp = (pred[c] - mean[c]) / std[c]
+    d = zt - zp; mse = np.mean(d**2)
+    L = max(zp.max() - zp.min(), zt.max() - zt.min())
+    _, smap = structural_similarity(zt, zp, gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=L, full=True)
+    out["perChannel"].append({
+        "mse": mse, "mae": np.mean(np.abs(d)), "rfne": np.linalg.norm(d) / np.linalg.norm(zt),
+        "in_abs": np.abs(d).max(), "in_rel": np.abs(d).max() / np.abs(zt).max(),
+        "psnr": 20 * np.log10(zt.max() / np.sqrt(mse)), "ssim": smap[5:-5, 5:-5].mean()})
+h = 2 * np.pi / 256
+def d4(f, axis):
+    m = f.shape[axis]; take = lambda a, b: np.take(f, range(a, m - 4 + a if b else m - 4 + a), axis=axis)
+    return (take(0, 1) - 8 * take(1, 1) + 8 * take(3, 1) - take(4, 1)) / (12 * h)
+D = d4(pred[0], 0)[:, 2:-2] + d4(pred[1], 1)[2:-2, :]
+out["div_mse"] = np.mean(D**2)
+print(json.dumps(out))
+`;
+
+describe("compat metrics of bicubic-superbench", () => {
+  it("reproduce a float64 numpy/Pillow/scikit-image computation of SuperBench's definitions to 1e-5", async () => {
+    const run = spawnSync("/usr/bin/python3", ["-c", REFERENCE, FILE], { encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`python reference failed: ${run.stderr}`);
+    const reference = JSON.parse(run.stdout) as { perChannel: Record<string, number>[]; div_mse: number };
+
+    const spec = getDataset("nskt_mini");
+    const reader = await openSplit(embeddedDataRoot("nskt_mini"), "test_1", spec);
+    const hr = await reader.readHr(0);
+    await reader.close();
+    const model = await createModel("bicubic-superbench");
+    const score = await evaluateSnapshot(
+      model,
+      { spec, task: resolveTask("bicubic-x8", spec), split: "test_1", index: 0, hr },
+      "compat",
+    );
+    expect(metricsFor(spec, "compat")).toEqual(["mse", "mae", "rfne", "in_abs", "in_rel", "psnr", "ssim", "div_mse"]);
+    let worst = 0;
+    for (const [c, want] of reference.perChannel.entries()) {
+      for (const [name, value] of Object.entries(want)) {
+        const got = score.perChannel[c]![name]!;
+        const rel = Math.abs(got - value) / Math.abs(value);
+        worst = Math.max(worst, rel);
+        expect(rel, `${name} channel ${c}: ${got} vs ${value}`).toBeLessThan(1e-5);
+      }
+    }
+    const divRel = Math.abs(score.snapshot["div_mse"]! - reference.div_mse) / reference.div_mse;
+    console.log(
+      `worst relative difference: per-channel metrics ${worst.toExponential(2)}, div_mse ${divRel.toExponential(2)}`,
+    );
+    expect(divRel).toBeLessThan(1e-5);
+  });
+});
