@@ -89,40 +89,83 @@ async function withFft<T>(
   }
 }
 
+/**
+ * The forward real 2-D transform inside the WASM heap, with as little JavaScript per element as possible: the field
+ * is copied in once, rows are transformed in place, the half-plane is transposed (in blocks) into a column-major
+ * complex buffer, and columns are transformed in place. `visit` reads the result there: coefficient (row r,
+ * column k) has its real part at heap[base + 2 (k H + r)] and its imaginary part next to it.
+ */
+export async function withHalfSpectrum<T>(
+  data: ArrayLike<number>,
+  h: number,
+  w: number,
+  visit: (heap: Float32Array, base: number, cols: number) => T,
+): Promise<T> {
+  checkFftShape(h, w);
+  const m = await loadPffft();
+  const cols = w / 2 + 1;
+  const rowSetup = m._pffft_new_setup(w, REAL);
+  const colSetup = m._pffft_new_setup(h, COMPLEX);
+  const rowsPtr = m._pffft_aligned_malloc(h * w * 4);
+  const colsPtr = m._pffft_aligned_malloc(cols * h * 8);
+  const work = m._pffft_aligned_malloc(Math.max(w, 2 * h) * 4);
+  try {
+    let heap = m.HEAPF32;
+    const a = rowsPtr >> 2;
+    if (data instanceof Float32Array) heap.set(data.subarray(0, h * w), a);
+    else for (let i = 0; i < h * w; i++) heap[a + i] = data[i] as number;
+    for (let r = 0; r < h; r++)
+      m._pffft_transform_ordered(rowSetup, rowsPtr + r * w * 4, rowsPtr + r * w * 4, work, FORWARD);
+    heap = m.HEAPF32;
+    const b = colsPtr >> 2;
+    const BLOCK = 64;
+    for (let r0 = 0; r0 < h; r0 += BLOCK) {
+      const r1 = Math.min(r0 + BLOCK, h);
+      for (let k0 = 0; k0 < cols; k0 += BLOCK) {
+        const k1 = Math.min(k0 + BLOCK, cols);
+        for (let r = r0; r < r1; r++) {
+          const row = a + r * w;
+          for (let k = k0; k < k1; k++) {
+            const o = b + 2 * (k * h + r);
+            if (k === 0) {
+              heap[o] = heap[row] as number;
+              heap[o + 1] = 0;
+            } else if (k === cols - 1) {
+              heap[o] = heap[row + 1] as number;
+              heap[o + 1] = 0;
+            } else {
+              heap[o] = heap[row + 2 * k] as number;
+              heap[o + 1] = heap[row + 2 * k + 1] as number;
+            }
+          }
+        }
+      }
+    }
+    for (let k = 0; k < cols; k++)
+      m._pffft_transform_ordered(colSetup, colsPtr + k * h * 8, colsPtr + k * h * 8, work, FORWARD);
+    return visit(m.HEAPF32, b, cols);
+  } finally {
+    m._pffft_aligned_free(work);
+    m._pffft_aligned_free(colsPtr);
+    m._pffft_aligned_free(rowsPtr);
+    m._pffft_destroy_setup(colSetup);
+    m._pffft_destroy_setup(rowSetup);
+  }
+}
+
 /** numpy.fft.rfft2 of a real H x W field (any array of numbers, row-major). */
 export async function rfft2(data: ArrayLike<number>, h: number, w: number): Promise<HalfSpectrum> {
-  const cols = w / 2 + 1;
-  const re = new Float64Array(h * cols);
-  const im = new Float64Array(h * cols);
-  await withFft(h, w, (m, rowSetup, colSetup, buf, work, col) => {
-    for (let r = 0; r < h; r++) {
-      const heap = m.HEAPF32;
-      const b = buf >> 2;
-      for (let j = 0; j < w; j++) heap[b + j] = data[r * w + j] as number;
-      m._pffft_transform_ordered(rowSetup, buf, buf, work, FORWARD);
-      const o = r * cols;
-      re[o] = heap[b] as number;
-      re[o + w / 2] = heap[b + 1] as number;
-      for (let k = 1; k < w / 2; k++) {
-        re[o + k] = heap[b + 2 * k] as number;
-        im[o + k] = heap[b + 2 * k + 1] as number;
-      }
-    }
+  return withHalfSpectrum(data, h, w, (heap, base, cols) => {
+    const re = new Float64Array(h * cols);
+    const im = new Float64Array(h * cols);
     for (let k = 0; k < cols; k++) {
-      const heap = m.HEAPF32;
-      const c = col >> 2;
       for (let r = 0; r < h; r++) {
-        heap[c + 2 * r] = re[r * cols + k] as number;
-        heap[c + 2 * r + 1] = im[r * cols + k] as number;
-      }
-      m._pffft_transform_ordered(colSetup, col, col, work, FORWARD);
-      for (let r = 0; r < h; r++) {
-        re[r * cols + k] = heap[c + 2 * r] as number;
-        im[r * cols + k] = heap[c + 2 * r + 1] as number;
+        re[r * cols + k] = heap[base + 2 * (k * h + r)] as number;
+        im[r * cols + k] = heap[base + 2 * (k * h + r) + 1] as number;
       }
     }
+    return { h, w, cols, re, im };
   });
-  return { h, w, cols, re, im };
 }
 
 /** numpy.fft.irfft2 (normalised by 1/(H W)); the imaginary parts of columns 0 and W/2 are ignored, as numpy does. */

@@ -126,6 +126,46 @@ print(json.dumps({"psnr": float(psnr.mean())}))
     expect(json.ci95.psnr[0]).toBeLessThanOrEqual(json.metrics.psnr);
   });
 
+  it("reads SuperBench-style HDF5 (file.h5:fields, and `fields` picked by default) written by h5py; rfne vs numpy", async () => {
+    const make = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `
+import sys, h5py, numpy as np
+rng = np.random.default_rng(5)
+t = rng.standard_normal((2, 3, 32, 32)).astype("f4")
+p = (t + 0.1 * rng.standard_normal(t.shape)).astype("f4")
+for name, a in [("p", p), ("t", t)]:
+    with h5py.File(sys.argv[1] + "/" + name + ".h5", "w") as f:
+        f.create_dataset("fields", data=a, chunks=(1, 3, 32, 32), compression="gzip")
+        f.create_dataset("LR_fields", data=a[:, :, ::4, ::4])
+d = p.astype("f8") - t.astype("f8")
+rfne = np.sqrt((d ** 2).sum(axis=(2, 3))) / np.sqrt((t.astype("f8") ** 2).sum(axis=(2, 3)))
+print(float(rfne.mean()))
+`,
+        tmp,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(make.stderr).toBe("");
+    const want = Number(make.stdout);
+    const r = await run([
+      "score",
+      "--pred",
+      `${join(tmp, "p.h5")}:fields`,
+      "--truth",
+      join(tmp, "t.h5"),
+      "--metrics",
+      "rfne,mse",
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.snapshots).toBe(2);
+    expect(Math.abs(json.metrics.rfne - want) / want).toBeLessThan(1e-9);
+  });
+
   it("exit 2 with one line for mismatched shapes, unknown metrics, unreadable files and bad channel lists", async () => {
     await writeNpy(join(tmp, "a.npy"), new Float32Array(2 * 16 * 16), [2, 16, 16]);
     await writeNpy(join(tmp, "b.npy"), new Float32Array(2 * 16 * 20), [2, 16, 20]);

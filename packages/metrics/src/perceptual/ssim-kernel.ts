@@ -11,7 +11,7 @@
  */
 
 export const SSIM_RADIUS = 5;
-const TAPS = 2 * SSIM_RADIUS + 1;
+const TAPS = 2 * SSIM_RADIUS + 1; // the filters below are unrolled for these 11 taps
 
 export function gaussianWindow(sigma = 1.5): Float64Array {
   const g = new Float64Array(TAPS);
@@ -36,6 +36,62 @@ export interface SsimSums {
   readonly count: number;
 }
 
+/** dst[j] = sum_t g[t] src[off + j + t] for j < n, using the window's symmetry g[t] = g[10 - t]. */
+function filterShifted(src: Float64Array, dst: Float64Array, dstOff: number, n: number, g: Float64Array): void {
+  const g0 = g[0] as number;
+  const g1 = g[1] as number;
+  const g2 = g[2] as number;
+  const g3 = g[3] as number;
+  const g4 = g[4] as number;
+  const g5 = g[5] as number;
+  for (let j = 0; j < n; j++) {
+    dst[dstOff + j] =
+      g5 * (src[j + 5] as number) +
+      g0 * ((src[j] as number) + (src[j + 10] as number)) +
+      g1 * ((src[j + 1] as number) + (src[j + 9] as number)) +
+      g2 * ((src[j + 2] as number) + (src[j + 8] as number)) +
+      g3 * ((src[j + 3] as number) + (src[j + 7] as number)) +
+      g4 * ((src[j + 4] as number) + (src[j + 6] as number));
+  }
+}
+
+/** dst[j] = sum_t g[t] buf[base + t * stride + j]: the vertical pass over 11 buffered rows. */
+function filterStacked(
+  buf: Float64Array,
+  base: number,
+  stride: number,
+  dst: Float64Array,
+  n: number,
+  g: Float64Array,
+): void {
+  const g0 = g[0] as number;
+  const g1 = g[1] as number;
+  const g2 = g[2] as number;
+  const g3 = g[3] as number;
+  const g4 = g[4] as number;
+  const g5 = g[5] as number;
+  const r0 = base;
+  const r1 = base + stride;
+  const r2 = base + 2 * stride;
+  const r3 = base + 3 * stride;
+  const r4 = base + 4 * stride;
+  const r5 = base + 5 * stride;
+  const r6 = base + 6 * stride;
+  const r7 = base + 7 * stride;
+  const r8 = base + 8 * stride;
+  const r9 = base + 9 * stride;
+  const r10 = base + 10 * stride;
+  for (let j = 0; j < n; j++) {
+    dst[j] =
+      g5 * (buf[r5 + j] as number) +
+      g0 * ((buf[r0 + j] as number) + (buf[r10 + j] as number)) +
+      g1 * ((buf[r1 + j] as number) + (buf[r9 + j] as number)) +
+      g2 * ((buf[r2 + j] as number) + (buf[r8 + j] as number)) +
+      g3 * ((buf[r3 + j] as number) + (buf[r7 + j] as number)) +
+      g4 * ((buf[r4 + j] as number) + (buf[r6 + j] as number));
+  }
+}
+
 export function ssimSums(
   x: RowLoader,
   y: RowLoader,
@@ -51,6 +107,7 @@ export function ssimSums(
   const c1 = (0.01 * dataRange) ** 2;
   const c2 = (0.03 * dataRange) ** 2;
   const rowsIn = stripRows + 2 * SSIM_RADIUS;
+  // Horizontally filtered x, y, x^2, y^2, xy of the strip's input rows.
   const hx = new Float64Array(rowsIn * wi);
   const hy = new Float64Array(rowsIn * wi);
   const hxx = new Float64Array(rowsIn * wi);
@@ -58,27 +115,17 @@ export function ssimSums(
   const hxy = new Float64Array(rowsIn * wi);
   const xr = new Float64Array(w);
   const yr = new Float64Array(w);
+  const xx = new Float64Array(w);
+  const yy = new Float64Array(w);
+  const xy = new Float64Array(w);
   const mx = new Float64Array(wi);
   const my = new Float64Array(wi);
   const sxx = new Float64Array(wi);
   const syy = new Float64Array(wi);
   const sxy = new Float64Array(wi);
-  const [g0, g1, g2, g3, g4, g5, g6, g7, g8, g9, g10] = g as unknown as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
   let ssimSum = 0;
   let csSum = 0;
-  // Output rows are [R, h - R); strip s covers output rows [o0, o1) and needs input rows [o0 - R, o1 + R).
+  // Output rows are [R, h - R); a strip of output rows [o0, o1) needs input rows [o0 - R, o1 + R).
   for (let o0 = SSIM_RADIUS; o0 < h - SSIM_RADIUS; o0 += stripRows) {
     const o1 = Math.min(o0 + stripRows, h - SSIM_RADIUS);
     const i0 = o0 - SSIM_RADIUS;
@@ -86,115 +133,27 @@ export function ssimSums(
     for (let r = i0; r < i1; r++) {
       x(r, xr);
       y(r, yr);
-      const base = (r - i0) * wi;
-      for (let j = 0; j < wi; j++) {
-        let ax = 0;
-        let ay = 0;
-        let axx = 0;
-        let ayy = 0;
-        let axy = 0;
-        // Unrolled 11 taps: this loop is the hot path of the whole metric set.
-        let a = xr[j] as number;
-        let b = yr[j] as number;
-        ax += g0 * a;
-        ay += g0 * b;
-        axx += g0 * a * a;
-        ayy += g0 * b * b;
-        axy += g0 * a * b;
-        a = xr[j + 1] as number;
-        b = yr[j + 1] as number;
-        ax += g1 * a;
-        ay += g1 * b;
-        axx += g1 * a * a;
-        ayy += g1 * b * b;
-        axy += g1 * a * b;
-        a = xr[j + 2] as number;
-        b = yr[j + 2] as number;
-        ax += g2 * a;
-        ay += g2 * b;
-        axx += g2 * a * a;
-        ayy += g2 * b * b;
-        axy += g2 * a * b;
-        a = xr[j + 3] as number;
-        b = yr[j + 3] as number;
-        ax += g3 * a;
-        ay += g3 * b;
-        axx += g3 * a * a;
-        ayy += g3 * b * b;
-        axy += g3 * a * b;
-        a = xr[j + 4] as number;
-        b = yr[j + 4] as number;
-        ax += g4 * a;
-        ay += g4 * b;
-        axx += g4 * a * a;
-        ayy += g4 * b * b;
-        axy += g4 * a * b;
-        a = xr[j + 5] as number;
-        b = yr[j + 5] as number;
-        ax += g5 * a;
-        ay += g5 * b;
-        axx += g5 * a * a;
-        ayy += g5 * b * b;
-        axy += g5 * a * b;
-        a = xr[j + 6] as number;
-        b = yr[j + 6] as number;
-        ax += g6 * a;
-        ay += g6 * b;
-        axx += g6 * a * a;
-        ayy += g6 * b * b;
-        axy += g6 * a * b;
-        a = xr[j + 7] as number;
-        b = yr[j + 7] as number;
-        ax += g7 * a;
-        ay += g7 * b;
-        axx += g7 * a * a;
-        ayy += g7 * b * b;
-        axy += g7 * a * b;
-        a = xr[j + 8] as number;
-        b = yr[j + 8] as number;
-        ax += g8 * a;
-        ay += g8 * b;
-        axx += g8 * a * a;
-        ayy += g8 * b * b;
-        axy += g8 * a * b;
-        a = xr[j + 9] as number;
-        b = yr[j + 9] as number;
-        ax += g9 * a;
-        ay += g9 * b;
-        axx += g9 * a * a;
-        ayy += g9 * b * b;
-        axy += g9 * a * b;
-        a = xr[j + 10] as number;
-        b = yr[j + 10] as number;
-        ax += g10 * a;
-        ay += g10 * b;
-        axx += g10 * a * a;
-        ayy += g10 * b * b;
-        axy += g10 * a * b;
-        hx[base + j] = ax;
-        hy[base + j] = ay;
-        hxx[base + j] = axx;
-        hyy[base + j] = ayy;
-        hxy[base + j] = axy;
+      for (let j = 0; j < w; j++) {
+        const a = xr[j] as number;
+        const b = yr[j] as number;
+        xx[j] = a * a;
+        yy[j] = b * b;
+        xy[j] = a * b;
       }
+      const base = (r - i0) * wi;
+      filterShifted(xr, hx, base, wi, g);
+      filterShifted(yr, hy, base, wi, g);
+      filterShifted(xx, hxx, base, wi, g);
+      filterShifted(yy, hyy, base, wi, g);
+      filterShifted(xy, hxy, base, wi, g);
     }
     for (let o = o0; o < o1; o++) {
-      mx.fill(0);
-      my.fill(0);
-      sxx.fill(0);
-      syy.fill(0);
-      sxy.fill(0);
-      for (let t = 0; t < TAPS; t++) {
-        const gt = g[t] as number;
-        const base = (o - SSIM_RADIUS - i0 + t) * wi;
-        for (let j = 0; j < wi; j++) {
-          mx[j] = (mx[j] as number) + gt * (hx[base + j] as number);
-          my[j] = (my[j] as number) + gt * (hy[base + j] as number);
-          sxx[j] = (sxx[j] as number) + gt * (hxx[base + j] as number);
-          syy[j] = (syy[j] as number) + gt * (hyy[base + j] as number);
-          sxy[j] = (sxy[j] as number) + gt * (hxy[base + j] as number);
-        }
-      }
+      const base = (o - SSIM_RADIUS - i0) * wi;
+      filterStacked(hx, base, wi, mx, wi, g);
+      filterStacked(hy, base, wi, my, wi, g);
+      filterStacked(hxx, base, wi, sxx, wi, g);
+      filterStacked(hyy, base, wi, syy, wi, g);
+      filterStacked(hxy, base, wi, sxy, wi, g);
       for (let j = 0; j < wi; j++) {
         const ux = mx[j] as number;
         const uy = my[j] as number;

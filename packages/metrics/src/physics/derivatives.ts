@@ -34,15 +34,26 @@ export function ddxPeriodic(f: ArrayLike<number>, h: number, w: number, spacing:
 export function ddyPeriodic(f: ArrayLike<number>, h: number, w: number, spacing: number): Float64Array {
   const out = new Float64Array(h * w);
   const inv = 1 / (12 * spacing);
+  const wrap = (j: number): number => (j + w) % w;
   for (let i = 0; i < h; i++) {
     const o = i * w;
-    for (let j = 0; j < w; j++) {
-      const m2 = (j - 2 + w) % w;
-      const m1 = (j - 1 + w) % w;
-      const p1 = (j + 1) % w;
-      const p2 = (j + 2) % w;
+    // Interior columns without index wrapping (the hot loop), then the four border columns.
+    for (let j = 2; j < w - 2; j++) {
       out[o + j] =
-        ((f[o + m2] as number) - 8 * (f[o + m1] as number) + 8 * (f[o + p1] as number) - (f[o + p2] as number)) * inv;
+        ((f[o + j - 2] as number) -
+          8 * (f[o + j - 1] as number) +
+          8 * (f[o + j + 1] as number) -
+          (f[o + j + 2] as number)) *
+        inv;
+    }
+    for (const j of new Set([0, 1, w - 2, w - 1])) {
+      if (j < 0 || j >= w) continue;
+      out[o + j] =
+        ((f[o + wrap(j - 2)] as number) -
+          8 * (f[o + wrap(j - 1)] as number) +
+          8 * (f[o + wrap(j + 1)] as number) -
+          (f[o + wrap(j + 2)] as number)) *
+        inv;
     }
   }
   return out;

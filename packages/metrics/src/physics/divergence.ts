@@ -17,27 +17,45 @@ export function divergenceMeanSquare(
   const inv = 1 / (12 * spacing);
   let valid = 0;
   let periodic = 0;
+  const wrap = (j: number): number => (j + w) % w;
   for (let i = 0; i < h; i++) {
     const m2 = ((i - 2 + h) % h) * w;
     const m1 = ((i - 1 + h) % h) * w;
     const p1 = ((i + 1) % h) * w;
     const p2 = ((i + 2) % h) * w;
     const o = i * w;
-    const interiorRow = i >= 2 && i < h - 2;
-    for (let j = 0; j < w; j++) {
-      const dudx =
-        ((u[m2 + j] as number) - 8 * (u[m1 + j] as number) + 8 * (u[p1 + j] as number) - (u[p2 + j] as number)) * inv;
-      const jm2 = j >= 2 ? j - 2 : j - 2 + w;
-      const jm1 = j >= 1 ? j - 1 : j - 1 + w;
-      const jp1 = j + 1 < w ? j + 1 : j + 1 - w;
-      const jp2 = j + 2 < w ? j + 2 : j + 2 - w;
-      const dvdy =
-        ((v[o + jm2] as number) - 8 * (v[o + jm1] as number) + 8 * (v[o + jp1] as number) - (v[o + jp2] as number)) *
+    let rowSum = 0;
+    // Interior columns: no index wrapping in the hot loop.
+    for (let j = 2; j < w - 2; j++) {
+      const d =
+        ((u[m2 + j] as number) -
+          8 * (u[m1 + j] as number) +
+          8 * (u[p1 + j] as number) -
+          (u[p2 + j] as number) +
+          (v[o + j - 2] as number) -
+          8 * (v[o + j - 1] as number) +
+          8 * (v[o + j + 1] as number) -
+          (v[o + j + 2] as number)) *
         inv;
-      const d = dudx + dvdy;
-      periodic += d * d;
-      if (interiorRow && j >= 2 && j < w - 2) valid += d * d;
+      rowSum += d * d;
     }
+    let edgeSum = 0;
+    for (const j of new Set([0, 1, w - 2, w - 1])) {
+      if (j < 0 || j >= w || (j >= 2 && j < w - 2)) continue;
+      const d =
+        ((u[m2 + j] as number) -
+          8 * (u[m1 + j] as number) +
+          8 * (u[p1 + j] as number) -
+          (u[p2 + j] as number) +
+          (v[o + wrap(j - 2)] as number) -
+          8 * (v[o + wrap(j - 1)] as number) +
+          8 * (v[o + wrap(j + 1)] as number) -
+          (v[o + wrap(j + 2)] as number)) *
+        inv;
+      edgeSum += d * d;
+    }
+    periodic += rowSum + edgeSum;
+    if (i >= 2 && i < h - 2) valid += rowSum;
   }
   return { valid: valid / ((h - 4) * (w - 4)), periodic: periodic / (h * w) };
 }

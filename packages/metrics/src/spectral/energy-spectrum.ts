@@ -1,4 +1,4 @@
-import { rfft2 } from "../fft.js";
+import { withHalfSpectrum } from "../fft.js";
 
 /**
  * Isotropic energy spectrum of (u, v) on an H x W grid: E(k) = 1/2 (E_u(k) + E_v(k)), E_f(k) = sum over the shell
@@ -16,20 +16,29 @@ export async function energySpectrum(
   const kmax = Math.round(Math.hypot(h / 2, w / 2));
   const spectrum = new Float64Array(kmax + 1);
   const norm = 1 / (h * w) ** 2;
-  for (const f of [u, v]) {
-    const s = await rfft2(f, h, w);
+  // Shell of each (row, column) of the half-plane, in the column-major order withHalfSpectrum leaves it in.
+  const cols = w / 2 + 1;
+  const shells = new Int32Array(cols * h);
+  for (let k = 0; k < cols; k++) {
     for (let r = 0; r < h; r++) {
       const kx = r <= h / 2 ? r : r - h;
-      for (let c = 0; c < s.cols; c++) {
-        // Columns 1 .. W/2-1 stand for themselves and their conjugate mirror.
-        const weight = c === 0 || 2 * c === w ? 0.5 : 1;
-        const o = r * s.cols + c;
-        const re = s.re[o] as number;
-        const im = s.im[o] as number;
-        const shell = Math.round(Math.sqrt(kx * kx + c * c));
-        spectrum[shell] = (spectrum[shell] as number) + weight * (re * re + im * im) * norm;
-      }
+      shells[k * h + r] = Math.round(Math.sqrt(kx * kx + k * k));
     }
+  }
+  for (const f of [u, v]) {
+    await withHalfSpectrum(f, h, w, (heap, base) => {
+      for (let k = 0; k < cols; k++) {
+        // Columns 1 .. W/2-1 stand for themselves and their conjugate mirror; E carries the factor 1/2 of 0.5(E_u + E_v).
+        const weight = (k === 0 || k === cols - 1 ? 0.5 : 1) * norm;
+        const o = base + 2 * k * h;
+        for (let r = 0; r < h; r++) {
+          const re = heap[o + 2 * r] as number;
+          const im = heap[o + 2 * r + 1] as number;
+          const shell = shells[k * h + r] as number;
+          spectrum[shell] = (spectrum[shell] as number) + weight * (re * re + im * im);
+        }
+      }
+    });
   }
   return spectrum;
 }
