@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { datasetConstants, era5Latitudes } from "./datasets.js";
+import { applicableMetrics, scoreSources, type SnapshotSource } from "./score-sources.js";
+
+const source = (name: string, shape: number[], fill: (n: number, i: number) => number): SnapshotSource => ({
+  name,
+  shape,
+  readSnapshot: async (n) => {
+    const size = shape.slice(-3).reduce((a, b) => a * b, 1);
+    return Float32Array.from({ length: size }, (_, i) => fill(n, i));
+  },
+});
+
+describe("scoreSources", () => {
+  it("streams [N, C, H, W] and averages over (snapshot, channel)", async () => {
+    // snapshot n: truth = 1 everywhere, pred = 1 + (n + 1) * 0.5 -> mse_n = ((n + 1) / 2)^2: 0.25, 1 -> mean 0.625
+    const truth = source("t", [2, 1, 4, 4], () => 1);
+    const pred = source("p", [2, 1, 4, 4], (n) => 1 + (n + 1) * 0.5);
+    const seen: number[] = [];
+    const r = await scoreSources(pred, truth, { metrics: ["mse"], onSnapshot: (done) => seen.push(done) });
+    expect(r.metrics.mse).toBeCloseTo(0.625, 12);
+    expect(r.snapshots).toBe(2);
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it("refuses different shapes and ranks other than 3 or 4", async () => {
+    await expect(
+      scoreSources(
+        source("p", [1, 4, 4], () => 0),
+        source("t", [1, 4, 5], () => 0),
+        {},
+      ),
+    ).rejects.toThrow(/prediction p has shape \[1, 4, 4\], truth t has \[1, 4, 5\]/);
+    await expect(
+      scoreSources(
+        source("p", [4, 4], () => 0),
+        source("t", [4, 4], () => 0),
+        {},
+      ),
+    ).rejects.toMatchObject({
+      code: "SHAPE_MISMATCH",
+    });
+  });
+
+  it("the default metric set follows the options: data range, u/v channels, latitudes", () => {
+    const one = applicableMetrics({}, [1, 64, 64]);
+    expect(one).toContain("ssim");
+    expect(one).not.toContain("ms_ssim");
+    expect(one).not.toContain("div_mse");
+    expect(one).not.toContain("lat_rmse");
+    const three = applicableMetrics({ dataRange: 4, latitudes: era5Latitudes(64) }, [3, 64, 64]);
+    expect(three).toEqual(expect.arrayContaining(["ms_ssim", "psnr_range", "div_mse", "spectrum_lsd", "lat_rmse"]));
+    expect(three).not.toContain("acc");
+  });
+});
+
+describe("dataset constants (DESIGN.md table)", () => {
+  it("nskt_16k, its _sim_4 variant and era5", () => {
+    expect(datasetConstants("nskt_16k").std).toEqual([0.67100703, 0.67113945, 10.27907989]);
+    expect(datasetConstants("nskt_16k_sim_4")).toBe(datasetConstants("nskt_16k"));
+    expect(datasetConstants("era5").mean).toEqual([6.3024, 278.3945, 18.4262]);
+    expect(() => datasetConstants("mnist")).toThrow(/unknown dataset mnist/);
+    const lats = era5Latitudes();
+    expect([lats[0], lats[1], lats[719], lats.length]).toEqual([90, 89.75, -89.75, 720]);
+  });
+});
