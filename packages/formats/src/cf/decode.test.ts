@@ -48,6 +48,11 @@ cases = [
         {"valid_max": ("f8", 100.5), "missing_value": ("i4", 200), "valid_min": ("i4", -40000)}),
     ("float_exact_double_attrs", "f4", [0.5, -1.0, 2.5, 1e9],
         {"missing_value": ("f8", -1.0), "valid_max": ("f8", 2.0)}),
+    # _Unsigned = "true": signed storage of unsigned values (NetCDF3 has no unsigned types); attributes wrap too.
+    ("unsigned_byte", "i1", [0, 1, 127, -128, -2, -1],
+        {"_Unsigned": ("text", "true"), "_FillValue": ("i1", -1), "valid_max": ("i1", -3), "scale_factor": ("f8", 0.5)}),
+    ("unsigned_short", "i2", [0, 1, 32767, -32768, -2, -3],
+        {"_Unsigned": ("text", "true"), "missing_value": ("i2", -2)}),
 ]
 
 out = []
@@ -59,7 +64,7 @@ with netCDF4.Dataset(path, "w", format="NETCDF4") as ds:
         var = ds.createVariable(name, dtype, (name,), fill_value=np.array(fill[1], fill[0]) if fill else False)
         for key, (adtype, value) in attrs.items():
             if key != "_FillValue":
-                var.setncattr(key, np.array(value, adtype))
+                var.setncattr(key, value if adtype == "text" else np.array(value, adtype))
         var.set_auto_maskandscale(False)
         var[:] = np.array(data, dtype)
 with netCDF4.Dataset(path) as ds:

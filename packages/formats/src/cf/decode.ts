@@ -1,5 +1,5 @@
 import { type Attrs, FieldbenchError, type NumericArray } from "@fieldbench/core";
-import { numberAttr, numberListAttr } from "./attrs.js";
+import { numberAttr, numberListAttr, stringAttr } from "./attrs.js";
 
 export interface DecodedValues {
   /** Physical values; masked entries are NaN. */
@@ -80,5 +80,29 @@ function storedTypeHolds(raw: NumericArray): (value: number) => boolean {
 
 /** Decodes a variable in one call from its attributes. */
 export function decodeVariable(raw: NumericArray, attrs: Attrs, name?: string): DecodedValues {
-  return decodeValues(raw, cfEncoding(attrs, name));
+  const encoding = cfEncoding(attrs, name);
+  const unsigned = stringAttr(attrs, "_Unsigned")?.toLowerCase() === "true" ? unsignedView(raw) : undefined;
+  if (unsigned === undefined) return decodeValues(raw, encoding);
+  // The attributes were written in the signed type too: -1 on a byte variable means 255.
+  const wrap = (v: number) => (v < 0 ? v + 2 ** (8 * raw.BYTES_PER_ELEMENT) : v);
+  const { validMin, validMax } = encoding;
+  return decodeValues(unsigned, {
+    ...encoding,
+    fillValues: encoding.fillValues.map(wrap),
+    ...(validMin === undefined ? {} : { validMin: wrap(validMin) }),
+    ...(validMax === undefined ? {} : { validMax: wrap(validMax) }),
+  });
+}
+
+/**
+ * NetCDF3 has no unsigned integers, so writers store them signed and set `_Unsigned = "true"` (NetCDF User
+ * Guide; netCDF4-python and xarray honour it). Returns the same bytes seen as unsigned, or undefined.
+ */
+function unsignedView(raw: NumericArray): NumericArray | undefined {
+  const { buffer, byteOffset, length } = raw;
+  if (raw instanceof Int8Array) return new Uint8Array(buffer, byteOffset, length);
+  if (raw instanceof Int16Array) return new Uint16Array(buffer, byteOffset, length);
+  if (raw instanceof Int32Array) return new Uint32Array(buffer, byteOffset, length);
+  if (raw instanceof BigInt64Array) return new BigUint64Array(buffer, byteOffset, length);
+  return undefined;
 }
