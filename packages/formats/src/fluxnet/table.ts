@@ -1,7 +1,8 @@
 import { FieldbenchError, checkAllocation } from "@fieldbench/core";
 import { type FluxnetFileName, type Resolution, parseFluxnetFileName } from "./file-name.js";
+import { fieldText, parseFields, parseNumber } from "./parse-number.js";
 import { scanLines } from "./scan-lines.js";
-import { isoMinutes, parseTimestamp } from "./timestamps.js";
+import { isoMinutes, timestampMinutes } from "./timestamps.js";
 
 /** FLUXNET's missing-value marker in every column. */
 export const FLUXNET_MISSING = -9999;
@@ -48,8 +49,10 @@ export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
   let second: number | undefined;
   let lastStart: number | undefined;
   let lastEnd: number | undefined;
-  await scanLines(path, (line, n) => {
+  let row = new Float64Array(0);
+  await scanLines(path, (bytes, from, to, n) => {
     if (columns === undefined) {
+      const line = bytes.toString("latin1", from, to);
       if (line.startsWith("#")) {
         const m = /^#\s*([^:]+):\s*(.*)$/.exec(line);
         if (m !== null) comments[(m[1] as string).trim()] = (m[2] as string).trim();
@@ -66,35 +69,35 @@ export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
         if (seen.has(c)) throw fail(n, `the header names column ${c} twice`);
         seen.add(c);
       }
+      row = new Float64Array(columns.length);
       return undefined;
     }
-    if (line.trim() === "") return undefined;
-    const fields = line.split(",");
-    if (fields.length !== columns.length) {
-      throw fail(n, `${fields.length} fields where the header has ${columns.length} columns`);
-    }
-    for (let i = 0; i < fields.length; i++) {
-      const text = fields[i] as string;
-      const value = Number(text);
-      if (!Number.isFinite(value) || text.trim() === "") {
+    if (isBlank(bytes, from, to)) return undefined;
+    const count = parseFields(bytes, from, to, row);
+    if (count !== columns.length) throw fail(n, `${count} fields where the header has ${columns.length} columns`);
+    for (let i = 0; i < count; i++) {
+      if (Number.isNaN(row[i] as number)) {
+        const text = fieldText(bytes, from, to, i);
         throw fail(n, `column ${columns[i]}: ${JSON.stringify(text.slice(0, 40))} is not a number`);
       }
     }
-    const stampText = (fields[timeAt] as string).trim();
-    if (rows === 0) digits = stampText.length;
-    const start = parseTimestamp(Number(stampText), digits);
-    if (start === undefined || stampText.length !== digits) {
-      throw fail(n, `${columns[timeAt]} ${stampText} is not a ${digits}-digit FLUXNET timestamp`);
+    if (rows === 0) digits = fieldText(bytes, from, to, timeAt).length;
+    const stamp = row[timeAt] as number;
+    const start = timestampMinutes(stamp, digits);
+    if (start === undefined) {
+      const text = fieldText(bytes, from, to, timeAt);
+      throw fail(n, `${columns[timeAt]} ${text} is not a ${digits}-digit FLUXNET timestamp`);
     }
     if (endAt >= 0) {
-      const endText = (fields[endAt] as string).trim();
-      const end = parseTimestamp(Number(endText), endText.length);
-      if (end === undefined) throw fail(n, `TIMESTAMP_END ${endText} is not a FLUXNET timestamp`);
-      lastEnd = end.minutes;
+      const end = timestampMinutes(row[endAt] as number, digits);
+      if (end === undefined) {
+        throw fail(n, `TIMESTAMP_END ${fieldText(bytes, from, to, endAt)} is not a ${digits}-digit FLUXNET timestamp`);
+      }
+      lastEnd = end;
     }
-    if (rows === 0) first = start.minutes;
-    else if (rows === 1) second = start.minutes;
-    lastStart = start.minutes;
+    if (rows === 0) first = start;
+    else if (rows === 1) second = start;
+    lastStart = start;
     rows++;
     return undefined;
   });
@@ -118,20 +121,33 @@ export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
     const [from, to] = range ?? [0, rows];
     checkAllocation((to - from) * names.length, 8, `${path}: ${names.length} columns`, path);
     const out = names.map(() => new Float64Array(to - from));
+    // Column index -> output slot (or -1): each record is parsed only up to the last wanted column.
+    const slots = new Int32Array(header.length).fill(-1);
+    indices.forEach((column, k) => {
+      slots[column] = k;
+    });
+    const lastWanted = Math.max(-1, ...indices);
     let record = -1;
     let inHeader = true;
-    await scanLines(path, (line) => {
+    await scanLines(path, (bytes, start, end) => {
       if (inHeader) {
-        if (!line.startsWith("#") && line.trim() !== "") inHeader = false;
+        if (bytes[start] !== 35 && !isBlank(bytes, start, end)) inHeader = false;
         return undefined;
       }
-      if (line.trim() === "") return undefined;
+      if (isBlank(bytes, start, end)) return undefined;
       record++;
       if (record < from) return undefined;
       if (record >= to) return "stop";
-      const fields = line.split(",");
-      for (let k = 0; k < indices.length; k++) {
-        (out[k] as Float64Array)[record - from] = Number(fields[indices[k] as number]);
+      const at = record - from;
+      let column = 0;
+      let fieldStart = start;
+      for (let i = start; i <= end && column <= lastWanted; i++) {
+        if (i === end || bytes[i] === 44) {
+          const slot = slots[column] as number;
+          if (slot >= 0) (out[slot] as Float64Array)[at] = parseNumber(bytes, fieldStart, i);
+          column++;
+          fieldStart = i + 1;
+        }
       }
       return undefined;
     });
@@ -153,8 +169,7 @@ export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
     readTimes: async (range) => {
       const [stamps] = await readColumns([timeColumn], range);
       const times = stamps as Float64Array;
-      for (let i = 0; i < times.length; i++)
-        times[i] = parseTimestamp(times[i] as number, digits)?.minutes ?? Number.NaN;
+      for (let i = 0; i < times.length; i++) times[i] = timestampMinutes(times[i] as number, digits) ?? Number.NaN;
       return times;
     },
   };
@@ -176,4 +191,12 @@ function inferResolution(
   if (digits === 6) return "MM";
   if (digits === 4) return "YY";
   return undefined;
+}
+
+function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
 }

@@ -14,20 +14,42 @@ const DIGITS = new Set([4, 6, 8, 12]);
 
 /** Parses a timestamp value (as read from the CSV: a number) given its digit count; undefined if invalid. */
 export function parseTimestamp(value: number, digits: number): ParsedTimestamp | undefined {
-  if (!Number.isInteger(value) || value < 0 || !DIGITS.has(digits)) return undefined;
-  const text = String(value).padStart(digits, "0");
-  if (text.length !== digits) return undefined;
-  const year = Number(text.slice(0, 4));
-  const month = digits >= 6 ? Number(text.slice(4, 6)) : 1;
-  const day = digits >= 8 ? Number(text.slice(6, 8)) : 1;
-  const hour = digits === 12 ? Number(text.slice(8, 10)) : 0;
-  const minute = digits === 12 ? Number(text.slice(10, 12)) : 0;
-  // 2400 appears as an end-of-day TIMESTAMP_END in some files; Date.UTC rolls it into the next day.
+  const minutes = timestampMinutes(value, digits);
+  return minutes === undefined ? undefined : { minutes, iso: isoMinutes(minutes, digits) };
+}
+
+/**
+ * Minutes since 1970 of a timestamp value, by integer arithmetic (no strings: this runs once per record
+ * of files with hundreds of thousands of them); undefined if it is not a valid date of that many digits.
+ */
+export function timestampMinutes(value: number, digits: number): number | undefined {
+  if (!Number.isInteger(value) || value < 0 || !DIGITS.has(digits) || value >= 10 ** digits) return undefined;
+  const shift = 10 ** (digits - 4);
+  const year = Math.floor(value / shift);
+  let rest = value - year * shift;
+  let month = 1;
+  let day = 1;
+  let hour = 0;
+  let minute = 0;
+  if (digits >= 6) {
+    const s = 10 ** (digits - 6);
+    month = Math.floor(rest / s);
+    rest -= month * s;
+  }
+  if (digits >= 8) {
+    const s = 10 ** (digits - 8);
+    day = Math.floor(rest / s);
+    rest -= day * s;
+  }
+  if (digits === 12) {
+    hour = Math.floor(rest / 100);
+    minute = rest - hour * 100;
+  }
   if (year < 1000) return undefined; // Date.UTC maps years 0-99 to 1900-1999
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  // 2400 appears as an end-of-day TIMESTAMP_END in some files; Date.UTC rolls it into the next day.
   if (hour > 24 || minute > 59 || (hour === 24 && minute !== 0)) return undefined;
-  const ms = Date.UTC(year, month - 1, day, hour, minute);
-  return { minutes: ms / 60000, iso: isoMinutes(ms / 60000, digits) };
+  return Date.UTC(year, month - 1, day, hour, minute) / 60000;
 }
 
 /** ISO-8601 of minutes since 1970 at the precision the digit count carries (date only for 4-8 digits). */
@@ -39,6 +61,9 @@ export function isoMinutes(minutes: number, digits = 12): string {
   return iso.slice(0, 4);
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS[month - 1] as number);
 }
