@@ -246,7 +246,9 @@ describe("64-bit offsets", () => {
     writeFileSync(path, farHeader(version, begin));
     const handle = await open(path, "r+");
     const values = Buffer.alloc(48);
-    [0, 1.5, 3, 4.5, 6, 7.5].forEach((v, i) => values.writeDoubleBE(v, i * 8));
+    [0, 1.5, 3, 4.5, 6, 7.5].forEach((v, i) => {
+      values.writeDoubleBE(v, i * 8);
+    });
     await handle.write(values, 0, 48, begin);
     await handle.close();
     const ncdump = spawnSync("ncdump", ["-v", "after", path], { encoding: "utf8" });

@@ -86,7 +86,9 @@ describe("decodeTimes against cftime.num2date", () => {
       offsets,
     }));
     const expected = cftimeIso(cases);
-    cases.forEach((c, i) => expect(decodeTimes(c.offsets, c.units, c.calendar)).toEqual(expected[i]));
+    cases.forEach((c, i) => {
+      expect(decodeTimes(c.offsets, c.units, c.calendar)).toEqual(expected[i]);
+    });
     // Worked by hand: 1582-10-04 (Julian) is followed by 1582-10-15 (Gregorian).
     expect(decodeTimes([3, 4], "days since 1582-10-01", "standard")).toEqual([
       "1582-10-04T00:00:00",
