@@ -109,12 +109,9 @@ export function aecDecode(bytes: Uint8Array, start: number, end: number, count: 
       } else if (id === uncompressedId) {
         for (let i = 0; i < blockSize; i++) rsiBuffer[used++] = bits.read(n);
       } else {
-        const k = id - 1;
         if (withRef) rsiBuffer[used++] = bits.read(n);
         const coded = blockSize - (withRef ? 1 : 0);
-        const scale = 2 ** k;
-        for (let i = 0; i < coded; i++) rsiBuffer[used + i] = bits.readFs() * scale;
-        if (k > 0) for (let i = 0; i < coded; i++) rsiBuffer[used + i] = (rsiBuffer[used + i] as number) + bits.read(k);
+        decodeSplit(bits, rsiBuffer, used, coded, id - 1);
         used += coded;
       }
       if (bits.overrun) throw new AecError(`stream ends after ${written + used} of ${count} samples`);
@@ -131,6 +128,16 @@ export function aecDecode(bytes: Uint8Array, start: number, end: number, count: 
   return out;
 }
 
+/**
+ * Split-sample option with k low bits: first the fundamental-sequence codes of the high parts of all
+ * samples, then their k-bit low parts (CCSDS 121.0-B 3.4.2). Kept small so V8 optimises it on its own.
+ */
+function decodeSplit(bits: BitReader, buffer: Float64Array, at: number, coded: number, k: number): void {
+  const scale = 1 << k; // k <= 29: option ids have at most 5 bits
+  for (let i = 0; i < coded; i++) buffer[at + i] = bits.readFs() * scale;
+  if (k > 0) for (let i = 0; i < coded; i++) buffer[at + i] = (buffer[at + i] as number) + bits.read(k);
+}
+
 function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
 }
@@ -143,6 +150,17 @@ function unmapInterval(mapped: Float64Array, take: number, out: Float64Array, at
   let x = mapped[0] as number;
   out[at] = x;
   const half = Math.floor(xmax / 2) + 1;
+  if (xmax < 2 ** 30) {
+    // Small integers: the same arithmetic with int32 operations.
+    for (let i = 1; i < take; i++) {
+      const d = (mapped[i] as number) | 0;
+      const theta = x >= half ? xmax - x : x;
+      if ((d + 1) >>> 1 <= theta) x += d & 1 ? -((d + 1) >>> 1) : d >>> 1;
+      else x = x >= half ? xmax - d : d;
+      out[at + i] = x;
+    }
+    return;
+  }
   for (let i = 1; i < take; i++) {
     const d = mapped[i] as number;
     // theta: distance of the prediction to the nearer end of the range.

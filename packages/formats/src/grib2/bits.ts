@@ -5,15 +5,19 @@
  */
 export class BitReader {
   private readonly bytes: Uint8Array;
-  /** Absolute bit position from the start of `bytes`. */
+  /** Bit position from the start of the range read. */
   pos: number;
   private readonly endBit: number;
   overrun = false;
 
   constructor(bytes: Uint8Array, startByte = 0, endByte = bytes.length) {
-    this.bytes = bytes;
-    this.pos = startByte * 8;
-    this.endBit = Math.min(endByte, bytes.length) * 8;
+    // A private copy with 8 zero bytes of tail padding: the 32-bit window in `read` may look past the
+    // end without an out-of-bounds access (which would also deoptimise the hot loop).
+    const end = Math.max(startByte, Math.min(endByte, bytes.length));
+    this.bytes = new Uint8Array(end - startByte + 8);
+    this.bytes.set(bytes.subarray(startByte, end));
+    this.pos = 0;
+    this.endBit = (end - startByte) * 8;
   }
 
   get remainingBits(): number {
@@ -23,26 +27,28 @@ export class BitReader {
   /** Reads an unsigned integer of `n` bits, 0 <= n <= 32. */
   read(n: number): number {
     if (n === 0) return 0;
-    if (this.pos + n > this.endBit) {
+    const pos = this.pos;
+    if (pos + n > this.endBit) {
       this.overrun = true;
       this.pos = this.endBit;
       return 0;
     }
-    let value = 0;
-    let pos = this.pos;
-    let left = n;
-    const bytes = this.bytes;
-    while (left > 0) {
-      const byte = bytes[pos >>> 3] as number;
-      const bitInByte = pos & 7;
-      const take = Math.min(8 - bitInByte, left);
-      const chunk = (byte >>> (8 - bitInByte - take)) & ((1 << take) - 1);
-      value = value * (1 << take) + chunk;
-      pos += take;
-      left -= take;
+    const shift = pos & 7;
+    if (n + shift <= 32) {
+      // One 32-bit window holds the whole value (bytes past the array read as 0 and are masked off).
+      const b = this.bytes;
+      const i = pos >>> 3;
+      const word =
+        (((b[i] as number) << 24) |
+          ((b[i + 1] as number) << 16) |
+          ((b[i + 2] as number) << 8) |
+          (b[i + 3] as number)) >>>
+        0;
+      this.pos = pos + n;
+      return n === 32 ? word : ((word << shift) >>> 0) >>> (32 - n);
     }
-    this.pos = pos;
-    return value;
+    const high = this.read(n - 16);
+    return high * 65536 + this.read(16);
   }
 
   /** Counts zero bits up to and including the next one bit (a CCSDS fundamental sequence codeword). */
@@ -50,18 +56,18 @@ export class BitReader {
     const bytes = this.bytes;
     let pos = this.pos;
     const start = pos;
-    // Skip whole zero bytes quickly: long runs occur in zero-block counts and noisy residuals.
     while (pos < this.endBit) {
-      if ((pos & 7) === 0 && pos + 8 <= this.endBit && bytes[pos >>> 3] === 0) {
-        pos += 8;
+      const shift = pos & 7;
+      const byte = ((bytes[pos >>> 3] as number) << shift) & 0xff;
+      if (byte === 0) {
+        pos += 8 - shift;
         continue;
       }
-      const bit = ((bytes[pos >>> 3] as number) >>> (7 - (pos & 7))) & 1;
-      pos++;
-      if (bit === 1) {
-        this.pos = pos;
-        return pos - start - 1;
-      }
+      // Leading zeros of the remaining bits of this byte, then the one bit itself.
+      pos += Math.clz32(byte) - 24 + 1;
+      if (pos > this.endBit) break;
+      this.pos = pos;
+      return pos - start - 1;
     }
     this.overrun = true;
     this.pos = this.endBit;
