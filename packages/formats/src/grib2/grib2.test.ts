@@ -67,6 +67,9 @@ const FIXTURE_NAMES = [
   "sst.bitmap.ccsds.grib2",
   "sst.bitmap.complex-sd.grib2",
   "msl.complex-sd.grib2",
+  // Packed by hand with first- and second-order spatial differencing (eccodes 2.28 writes order 0 only).
+  "t2m.complex-sd-order1.grib2",
+  "t2m.complex-sd-order2.grib2",
 ];
 
 describe("GRIB2 reader against eccodes", () => {
