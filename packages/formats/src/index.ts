@@ -56,6 +56,7 @@ export {
   openFluxnetTable,
   parseFluxnetFileName,
   parseTimestamp,
+  timestampMinutes,
   type FluxnetFileName,
   type FluxnetTable,
   type Resolution,

@@ -1,5 +1,5 @@
 import { FieldbenchError, type Field, makeField } from "@fieldbench/core";
-import { FLUXNET_MISSING, type Resolution, isoMinutes, openFluxnetTable } from "@fieldbench/formats";
+import { FLUXNET_MISSING, type Resolution, isoMinutes, openFluxnetTable, timestampMinutes } from "@fieldbench/formats";
 import { type GapStatistics, gapStatistics } from "./fluxnet-gaps.js";
 import { fluxnetUnits } from "./fluxnet-units.js";
 
@@ -65,9 +65,13 @@ export async function loadFluxnet(path: string, options: FluxnetLoadOptions = {}
   const filter = qcFilter(options.qc, resolution, path);
   const qcNames = filter === undefined ? [] : wanted.map((n) => `${n}_QC`).filter((q) => table.columns.includes(q));
   const names = [...new Set([...wanted, ...qcNames])];
-  const columns = await table.readColumns(names);
+  // One pass over the file for every column and the timestamps.
+  const columns = await table.readColumns([...names, table.timeColumn]);
   const raw = new Map(names.map((n, i) => [n, columns[i] as Float64Array]));
-  const minutes = await table.readTimes();
+  const minutes = Array.from(
+    columns[names.length] as Float64Array,
+    (stamp) => timestampMinutes(stamp, table.timestampDigits) ?? Number.NaN,
+  );
   const suffix = options.utcOffsetHours === undefined ? "" : utcSuffix(options.utcOffsetHours, path);
   const time = Array.from(minutes, (m) => isoMinutes(m, table.timestampDigits) + suffix);
   const fields: Record<string, Field<Float64Array>> = {};
