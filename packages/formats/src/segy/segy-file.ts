@@ -220,6 +220,12 @@ export class SegyFile {
     );
   }
 
+  /** One sample of every grid cell: a time (or depth) slice [inline, crossline]; missing cells read 0. */
+  async sampleSlice(sample: number): Promise<NumericArray> {
+    const g = await this.gridGeometry();
+    return this.readTraceList(g.traceIndex, sample, sample + 1);
+  }
+
   async close(): Promise<void> {
     await this.handle.close();
   }

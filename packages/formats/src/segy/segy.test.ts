@@ -184,6 +184,11 @@ describe("SEG-Y streaming access", () => {
         "crossline 12",
       );
       expectClose(await segy.trace(7), (exp.data[7] ?? []) as number[], "trace 7");
+      expectClose(
+        await segy.sampleSlice(9),
+        cube.flatMap((row) => row.map((trace) => trace[9] as number)),
+        "slice 9",
+      );
       const slice = await segy.readTraces(0, exp.traceCount, 5, 6);
       expectClose(
         slice,
@@ -233,6 +238,16 @@ describe("SEG-Y bad input", () => {
     const err = await openError(path);
     expect(err.code).toBe("UNSUPPORTED");
     expect(err.message).toMatch(/format-7\.sgy: unknown SEG-Y sample format code 7/);
+  });
+
+  it("refuses a rev 2 header declaring more traces than the file holds", async () => {
+    const bytes = readFileSync(join(FIXTURES, "rev2.format6.le.sgy"));
+    bytes.writeBigUInt64LE(7n, 3512); // the file holds 6
+    const path = join(dir, "rev2-count.sgy");
+    writeFileSync(path, bytes);
+    const err = await openError(path);
+    expect(err.code).toBe("CORRUPT_FILE");
+    expect(err.message).toMatch(/rev2-count\.sgy: binary header declares 7 traces but the file holds 6/);
   });
 
   it("names the trace where a cut file ends", async () => {
