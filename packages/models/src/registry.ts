@@ -1,4 +1,5 @@
 import { FieldbenchError } from "@fieldbench/core";
+import { LEARNED_BASELINES, isPackagePath, loadBaseline, loadPackageModel } from "./baselines.js";
 import { INTERPOLATION_NAMES, createInterpolationModel } from "./interpolation.js";
 import type { CreateModel, Model, ModelOptions } from "./model.js";
 
@@ -12,6 +13,10 @@ for (const name of INTERPOLATION_NAMES) {
   MODELS.set(name, async () => (options?: ModelOptions) => createInterpolationModel(name, options));
 }
 
+for (const name of LEARNED_BASELINES) {
+  MODELS.set(name, async () => (options?: ModelOptions) => loadBaseline(name, options));
+}
+
 export function registerModel(name: string, load: () => Promise<CreateModel>): void {
   MODELS.set(name, load);
 }
@@ -23,6 +28,7 @@ export function modelNames(): string[] {
 /** Builds a model by registry name; an unknown name throws UNKNOWN_MODEL listing the known ones. */
 export async function createModel(name: string, options: ModelOptions = {}): Promise<Model> {
   const load = MODELS.get(name);
+  if (load === undefined && isPackagePath(name)) return loadPackageModel(name);
   if (load === undefined) {
     throw new FieldbenchError("UNKNOWN_MODEL", `unknown model "${name}" (known: ${modelNames().join(", ")})`);
   }

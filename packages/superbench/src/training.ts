@@ -1,7 +1,7 @@
 import { cp, mkdir, writeFile } from "node:fs/promises";
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
-import { type Progress, createRng, deriveSeed, sha256File } from "@fieldbench/core";
+import { FieldbenchError, type Progress, createRng, deriveSeed, sha256File } from "@fieldbench/core";
 import {
   type BackendName,
   NETS,
@@ -41,7 +41,10 @@ export async function* cropBatches(options: CropOptions): AsyncGenerator<Trainin
   const lrSize = size / s;
   const [h, w] = spec.hr;
   if (!Number.isInteger(lrSize) || size > h || size > w) {
-    throw new Error(`crop ${size} must be a multiple of the scale ${s} and fit the ${h}x${w} grid`);
+    throw new FieldbenchError(
+      "INVALID_VALUE",
+      `crop ${size} must be a multiple of the scale ${s} and fit the ${h}x${w} grid`,
+    );
   }
   const rng = createRng(options.seed);
   let lr = new Float32Array(batchSize * c * lrSize * lrSize);

@@ -60,8 +60,8 @@ describe("wasm training kernels", () => {
     const fs = randn(f, 2);
     const grads = async (backend: string) => {
       await tf.setBackend(backend);
-      const xt = tf.tensor(await xs.data(), x) as tf.Tensor4D;
-      const ft = tf.tensor(await fs.data(), f) as tf.Tensor4D;
+      const xt = tf.tensor4d(await xs.data(), x as [number, number, number, number]);
+      const ft = tf.tensor4d(await fs.data(), f as [number, number, number, number]);
       const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
         tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad))),
       );

@@ -1,0 +1,77 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runMain } from "../testing.js";
+
+describe("fieldbench train", () => {
+  it("trains SRCNN for one epoch on the embedded dataset and reports the package", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "fb-train-cli-")), "srcnn");
+    const r = await runMain([
+      "train",
+      "srcnn",
+      "--dataset",
+      "nskt_mini",
+      "--task",
+      "bicubic-x8",
+      "--epochs",
+      "1",
+      "--batch",
+      "8",
+      "--limit",
+      "1",
+      "--crop",
+      "32",
+      "--out",
+      out,
+      "--json",
+      "--quiet",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const outcome = JSON.parse(r.stdout) as { packageDir: string; bestEpoch: number; bestValidLoss: number };
+    expect(outcome.packageDir).toBe(out);
+    expect(outcome.bestEpoch).toBe(0);
+    expect(outcome.bestValidLoss).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      ["train", "resnet", "--dataset", "nskt_mini", "--task", "bicubic-x8"],
+      /cannot train "resnet" \(trainable: srcnn, subpixel, edsr, wdsr, fno\)/,
+    ],
+    [
+      ["train", "edsr", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--backend", "cuda"],
+      /unknown backend "cuda" \(known: webgpu, wasm, cpu, tensorflow\)/,
+    ],
+    [["train", "edsr", "--dataset", "nskt_mini", "--task", "bicubic-x3"], /unknown task "bicubic-x3"/],
+    [
+      ["train", "edsr", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--epochs", "0"],
+      /--epochs must be a positive integer/,
+    ],
+  ])("exits 2 with a one-line reason for %j", async (argv, reason) => {
+    const r = await runMain(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(reason);
+  });
+
+  it("names what to do instead when WebGPU has no adapter (no GPU here or in CI)", async () => {
+    const r = await runMain([
+      "train",
+      "srcnn",
+      "--dataset",
+      "nskt_mini",
+      "--task",
+      "bicubic-x8",
+      "--backend",
+      "webgpu",
+      "--epochs",
+      "1",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /fieldbench: (no WebGPU adapter on this machine .*use --backend wasm|the webgpu package \(Dawn\) did not load .*use --backend wasm)/,
+    );
+  });
+});

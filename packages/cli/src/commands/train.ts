@@ -1,0 +1,115 @@
+import type { Command } from "commander";
+import { FieldbenchError, createProgress } from "@fieldbench/core";
+import { type CliIo, printJson } from "../io.js";
+
+interface TrainFlags {
+  dataset: string;
+  task: string;
+  data?: string;
+  backend: string;
+  epochs: string;
+  batch: string;
+  lr?: string;
+  seed: string;
+  out?: string;
+  resume?: boolean;
+  limit?: string;
+  crop: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** SuperBench's learning rates per baseline on NSKT bicubic (reference/superbench.md, decoded from eval.sh). */
+const DEFAULT_LR: Record<string, number> = { srcnn: 1e-3, subpixel: 1e-3, edsr: 1e-3, wdsr: 2e-4, fno: 1e-3 };
+
+export function registerTrain(program: Command, io: CliIo): void {
+  program
+    .command("train")
+    .argument("<model>", "srcnn | subpixel | edsr | wdsr | fno")
+    .description("train a baseline on a SuperBench-layout dataset and write it as a model package")
+    .requiredOption("--dataset <key>", "dataset spec (nskt_16k, nskt_32k, cosmo, era5, nskt_mini, ...)")
+    .requiredOption(
+      "--task <task>",
+      "bicubic-x8 | bicubic-x16 | uniform-x8 | noisy-uniform-5-x8 | noisy-uniform-10-x8 | lrsim",
+    )
+    .option("--data <dir>", "dataset folder (train/ valid_1/ valid_2/ ...); default: the embedded copy when shipped")
+    .option("--backend <name>", "webgpu | wasm | cpu | tensorflow", "wasm")
+    .option("--epochs <n>", "epochs (each: 8 random 128² crops per training snapshot)", "10")
+    .option("--batch <n>", "crops per batch", "32")
+    .option("--lr <rate>", "Adam learning rate (default: SuperBench's for the model)")
+    .option("--seed <n>", "seeds initial weights, crops and their order", "5544")
+    .option("--out <dir>", "package directory (default models/<model>-<dataset>-<task>)")
+    .option("--resume", "continue from the last finished epoch in --out")
+    .option("--limit <n>", "use only the first N snapshots of each split")
+    .option("--crop <n>", "HR crop edge in pixels (a multiple of the scale)", "128")
+    .option("--json", "print the outcome as JSON")
+    .option("--quiet", "no progress on stderr")
+    .addHelpText(
+      "after",
+      "\nSamples are z-scored with the dataset constants; the loss is L1 (MSE for FNO); the best validation epoch is kept.\n" +
+        "Examples:\n" +
+        "  fieldbench train srcnn --dataset nskt_mini --task bicubic-x8 --epochs 2 --out /tmp/srcnn\n" +
+        "  fieldbench train edsr --dataset nskt_16k --task bicubic-x8 --data ./nskt16k --backend webgpu",
+    )
+    .action(async (model: string, flags: TrainFlags) => runTrain(model, flags, io));
+}
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new FieldbenchError("BAD_USAGE", `${flag} must be a positive integer, got ${text}`);
+  return n;
+}
+
+async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<void> {
+  const { NET_NAMES, isNetName, BACKEND_NAMES } = await import("@fieldbench/models/tfjs");
+  if (!isNetName(model))
+    throw new FieldbenchError("UNKNOWN_MODEL", `cannot train "${model}" (trainable: ${NET_NAMES.join(", ")})`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(flags.backend)) {
+    throw new FieldbenchError(
+      "UNKNOWN_BACKEND",
+      `unknown backend "${flags.backend}" (known: ${BACKEND_NAMES.join(", ")})`,
+    );
+  }
+  const epochs = positiveInt(flags.epochs, "--epochs");
+  const batchSize = positiveInt(flags.batch, "--batch");
+  const seed = Number(flags.seed);
+  const learningRate = flags.lr === undefined ? (DEFAULT_LR[model] as number) : Number(flags.lr);
+  if (!(learningRate > 0)) throw new FieldbenchError("BAD_USAGE", `--lr must be a positive number, got ${flags.lr}`);
+  const superbench = await import("@fieldbench/superbench");
+  const { trainBaseline } = await import("@fieldbench/superbench/training");
+  const spec = superbench.getDataset(flags.dataset);
+  const task = superbench.resolveTask(flags.task, spec);
+  const dataRoot = flags.data ?? superbench.embeddedDataRoot(spec.key);
+  const out = flags.out ?? `models/${model}-${spec.key}-${task.name}`;
+  const outcome = await trainBaseline({
+    dataRoot,
+    spec,
+    task,
+    net: model,
+    backend: flags.backend as (typeof BACKEND_NAMES)[number],
+    epochs,
+    batchSize,
+    learningRate,
+    seed,
+    out,
+    ...(flags.resume ? { resume: true } : {}),
+    ...(flags.limit === undefined ? {} : { limit: positiveInt(flags.limit, "--limit") }),
+    cropSize: positiveInt(flags.crop, "--crop"),
+    progress: (epoch, total) =>
+      createProgress({
+        label: `${model} epoch ${epoch + 1}/${epochs}`,
+        total,
+        stream: io.stderr,
+        ...(flags.quiet ? { mode: "quiet" } : {}),
+      }),
+    log: (line) => {
+      if (!flags.quiet) io.stderr.write(`${line}\n`);
+    },
+  });
+  if (flags.json) printJson(io, outcome);
+  else
+    io.stdout.write(
+      `trained ${model}: best validation loss ${outcome.bestValidLoss.toPrecision(4)} at epoch ${outcome.bestEpoch + 1}, ${outcome.wallSeconds.toFixed(1)} s; package ${outcome.packageDir}\n`,
+    );
+}

@@ -1,0 +1,95 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { FieldbenchError } from "@fieldbench/core";
+
+export const BACKEND_NAMES = ["webgpu", "wasm", "cpu", "tensorflow"] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/**
+ * Activates a TF.js backend by name. `webgpu` goes through Dawn (npm `webgpu`) and needs a GPU adapter;
+ * `wasm` gets the training kernels it lacks; `tensorflow` uses @tensorflow/tfjs-node(-gpu) when the user has
+ * installed it (never a dependency: its install downloads libtensorflow from outside the npm registry).
+ */
+let active: { backend: BackendName; detail: string } | undefined;
+
+/** The backend in use, activating FIELDBENCH_BACKEND (default wasm) when none was chosen yet. */
+export async function ensureBackend(): Promise<{ backend: BackendName; detail: string }> {
+  return active ?? useBackend(process.env.FIELDBENCH_BACKEND ?? "wasm");
+}
+
+export async function useBackend(name: string): Promise<{ backend: BackendName; detail: string }> {
+  active = await activate(name);
+  return active;
+}
+
+async function activate(name: string): Promise<{ backend: BackendName; detail: string }> {
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new FieldbenchError("UNKNOWN_BACKEND", `unknown backend "${name}" (known: ${BACKEND_NAMES.join(", ")})`);
+  }
+  tf.enableProdMode();
+  switch (name as BackendName) {
+    case "webgpu":
+      return { backend: "webgpu", detail: await useWebgpu() };
+    case "wasm": {
+      await import("@tensorflow/tfjs-backend-wasm");
+      const { registerWasmTrainingKernels } = await import("./wasm-kernels.js");
+      registerWasmTrainingKernels();
+      await tf.setBackend("wasm");
+      return { backend: "wasm", detail: "tfjs-backend-wasm (SIMD, single thread) + fieldbench training kernels" };
+    }
+    case "cpu":
+      await import("@tensorflow/tfjs-backend-cpu");
+      await tf.setBackend("cpu");
+      return { backend: "cpu", detail: "tfjs pure-JS cpu backend (slow: a fallback)" };
+    case "tensorflow":
+      return { backend: "tensorflow", detail: await useTfjsNode() };
+  }
+}
+
+async function useWebgpu(): Promise<string> {
+  let webgpu: { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
+  try {
+    webgpu = (await import("webgpu")) as unknown as typeof webgpu;
+  } catch (cause) {
+    throw new FieldbenchError(
+      "BACKEND_UNAVAILABLE",
+      `the webgpu package (Dawn) did not load on this machine; use --backend wasm`,
+      {
+        cause,
+      },
+    );
+  }
+  Object.assign(globalThis, webgpu.globals);
+  const gpu = webgpu.create([]) as { requestAdapter(): Promise<{ info?: Record<string, string> } | null> };
+  const adapter = await gpu.requestAdapter();
+  if (adapter === null) {
+    throw new FieldbenchError(
+      "BACKEND_UNAVAILABLE",
+      "no WebGPU adapter on this machine (no GPU, or no Vulkan driver): use --backend wasm to run on the CPU",
+    );
+  }
+  const g = globalThis as unknown as { navigator?: Record<string, unknown> };
+  if (g.navigator === undefined) g.navigator = {};
+  Object.defineProperty(g.navigator, "gpu", { value: gpu, configurable: true });
+  await import("@tensorflow/tfjs-backend-webgpu");
+  const { registerWebgpuConv2DBackpropFilter } = await import("./webgpu-conv2d-backprop-filter.js");
+  registerWebgpuConv2DBackpropFilter();
+  await tf.setBackend("webgpu");
+  const info = adapter.info ?? {};
+  return `tfjs-backend-webgpu on ${[info.vendor, info.architecture, info.description].filter(Boolean).join(" ")} (split-K filter gradient)`;
+}
+
+async function useTfjsNode(): Promise<string> {
+  for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    try {
+      await import(pkg);
+      await tf.setBackend("tensorflow");
+      return `${pkg} (libtensorflow)`;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new FieldbenchError(
+    "BACKEND_UNAVAILABLE",
+    "backend tensorflow needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node installed by you (it is not a dependency); use --backend webgpu or wasm",
+  );
+}

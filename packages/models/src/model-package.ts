@@ -1,0 +1,70 @@
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { FieldbenchError, sha256File } from "@fieldbench/core";
+import { ensureBackend } from "./backends/select.js";
+import type { Model, TileSpec } from "./model.js";
+import { isNetName } from "./nets/nets.js";
+import { type NetConfig, wrapLayersModel } from "./tfjs-model.js";
+import { loadLayersModel } from "./weights-io.js";
+
+/** The `fieldbench` field of a TF.js baseline's package.json (written by `fieldbench train`). */
+export interface TfjsPackageField extends NetConfig {
+  readonly kind: "tfjs";
+  readonly entry: string;
+  readonly dataset?: string;
+  readonly task?: string;
+  readonly weightsSha256?: string;
+}
+
+/**
+ * LR tiles for TF.js nets: whole 2048² fields exceed WebGPU's dispatch limits and take gigabytes of activations
+ * on the CPU (SRCNN's first layer alone is 1 GiB at 2048²); 64 LR pixels with 8 of overlap keep both bounded.
+ */
+export const DEFAULT_TFJS_TILE: TileSpec = { size: 64, overlap: 8 };
+
+/** Loads a TF.js model package directory as a fieldbench Model; the weights' sha256 is checked against the package. */
+export async function loadTfjsPackage(dir: string, options: { tile?: TileSpec } = {}): Promise<Model> {
+  await ensureBackend();
+  const root = resolve(dir);
+  const pkgPath = join(root, "package.json");
+  let pkg: { name?: string; version?: string; fieldbench?: Partial<TfjsPackageField> };
+  try {
+    pkg = JSON.parse(await readFile(pkgPath, "utf8"));
+  } catch (cause) {
+    throw new FieldbenchError("BAD_PACKAGE", `${pkgPath}: not a readable package.json`, { path: pkgPath, cause });
+  }
+  const field = pkg.fieldbench;
+  if (field === undefined || field.kind !== "tfjs" || field.net === undefined || !isNetName(field.net)) {
+    throw new FieldbenchError(
+      "BAD_PACKAGE",
+      `${pkgPath}: the fieldbench field does not describe a TF.js baseline (kind "tfjs", net)`,
+      {
+        path: pkgPath,
+      },
+    );
+  }
+  const config: NetConfig = {
+    net: field.net,
+    channels: Number(field.channels),
+    scale: Number(field.scale),
+    normalization: field.normalization ?? { mean: [], std: [] },
+  };
+  const weights = join(root, "weights.bin");
+  const integrity = await sha256File(weights);
+  if (field.weightsSha256 !== undefined && field.weightsSha256 !== integrity) {
+    throw new FieldbenchError(
+      "BAD_PACKAGE",
+      `${weights}: sha256 ${integrity} differs from the package's ${field.weightsSha256}`,
+      {
+        path: weights,
+      },
+    );
+  }
+  const layers = await loadLayersModel(root);
+  return wrapLayersModel(layers, config, {
+    name: pkg.name ?? field.net,
+    version: pkg.version ?? "0.0.0",
+    integrity: `sha256-${integrity}`,
+    tile: options.tile ?? DEFAULT_TFJS_TILE,
+  });
+}

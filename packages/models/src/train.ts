@@ -1,0 +1,195 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { FieldbenchError, type Progress, createRng } from "@fieldbench/core";
+import { NETS } from "./nets/nets.js";
+import { type NetConfig, netInput, normalizeBatch, toNhwc } from "./tfjs-model.js";
+import { loadLayersModel, saveLayersModel } from "./weights-io.js";
+
+/** One batch of training pairs in physical units: LR [N, C, h, w] and HR [N, C, h*s, w*s]. */
+export interface TrainingBatch {
+  readonly lr: Float32Array;
+  readonly hr: Float32Array;
+  readonly lrShape: readonly [number, number, number, number];
+}
+
+export interface TrainOptions {
+  readonly config: NetConfig;
+  readonly epochs: number;
+  /** Adam learning rate. */
+  readonly learningRate: number;
+  readonly seed: number;
+  /** Training batches of one epoch (random crops; the caller re-draws them per epoch from `epoch`). */
+  readonly trainBatches: (epoch: number) => AsyncIterable<TrainingBatch>;
+  /** Validation batches (valid_1 + valid_2), the same every epoch. */
+  readonly validationBatches: () => AsyncIterable<TrainingBatch>;
+  /** Holds `last/` (resume point), `best/` (lowest validation loss) and `state.json`. */
+  readonly checkpointDir: string;
+  readonly resume?: boolean;
+  readonly progress?: (epoch: number) => Progress;
+  readonly log?: (line: string) => void;
+}
+
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly validLoss: number;
+  readonly samplesPerSecond: number;
+  readonly seconds: number;
+}
+
+export interface TrainState {
+  readonly epochsDone: number;
+  readonly bestValidLoss: number;
+  readonly bestEpoch: number;
+  readonly history: readonly EpochRecord[];
+}
+
+/**
+ * Trains a baseline on z-scored fields (each channel weighs the same in the loss, unlike SuperBench, whose
+ * loss is in physical units and dominated by vorticity), Adam, L1 (MSE for FNO). After every epoch the model
+ * and Adam's moments are saved to `last/`, and to `best/` when the validation loss improves, so an interrupted
+ * run resumes where it stopped.
+ */
+export async function trainNet(options: TrainOptions): Promise<{ model: tfl.LayersModel; state: TrainState }> {
+  const { config, checkpointDir } = options;
+  const net = NETS[config.net];
+  const log = options.log ?? (() => {});
+  await mkdir(checkpointDir, { recursive: true });
+  let state: TrainState = { epochsDone: 0, bestValidLoss: Number.POSITIVE_INFINITY, bestEpoch: -1, history: [] };
+  let model: tfl.LayersModel;
+  const optimizer = tf.train.adam(options.learningRate);
+  const resumed = options.resume === true ? await readState(checkpointDir) : undefined;
+  if (resumed !== undefined) {
+    state = resumed;
+    model = await loadLayersModel(join(checkpointDir, "last"));
+    await loadOptimizer(optimizer, join(checkpointDir, "last", "optimizer.bin"));
+    log(`resuming after epoch ${state.epochsDone} (best validation loss ${state.bestValidLoss.toPrecision(4)})`);
+  } else {
+    model = withSeededRandom(options.seed, () => net.build({ channels: config.channels, scale: config.scale }));
+  }
+  model.compile({ optimizer, loss: net.info.loss });
+
+  for (let epoch = state.epochsDone; epoch < options.epochs; epoch++) {
+    const started = performance.now();
+    const progress = options.progress?.(epoch);
+    let lossSum = 0;
+    let samples = 0;
+    for await (const batch of options.trainBatches(epoch)) {
+      const { x, y } = tensors(batch, config);
+      const loss = (await model.trainOnBatch(x, y)) as number;
+      tf.dispose([x, y]);
+      if (!Number.isFinite(loss))
+        throw new FieldbenchError("WORK_FAILED", `training diverged at epoch ${epoch}: loss ${loss}`);
+      const n = batch.lrShape[0];
+      lossSum += loss * n;
+      samples += n;
+      progress?.tick(n, `loss ${loss.toPrecision(4)}`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const validLoss = await validationLoss(model, options.validationBatches(), config);
+    progress?.done(`valid ${validLoss.toPrecision(4)}`);
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: lossSum / Math.max(1, samples),
+      validLoss,
+      samplesPerSecond: samples / seconds,
+      seconds,
+    };
+    const improved = validLoss < state.bestValidLoss;
+    state = {
+      epochsDone: epoch + 1,
+      bestValidLoss: improved ? validLoss : state.bestValidLoss,
+      bestEpoch: improved ? epoch : state.bestEpoch,
+      history: [...state.history, record],
+    };
+    log(
+      `epoch ${epoch + 1}/${options.epochs}: train ${record.trainLoss.toPrecision(4)} valid ${validLoss.toPrecision(4)} ` +
+        `${record.samplesPerSecond.toFixed(1)} samples/s${improved ? " (best)" : ""}`,
+    );
+    if (improved) await saveLayersModel(model, join(checkpointDir, "best"));
+    await saveLayersModel(model, join(checkpointDir, "last"));
+    await saveOptimizer(optimizer, join(checkpointDir, "last", "optimizer.bin"));
+    await writeAtomic(join(checkpointDir, "state.json"), JSON.stringify(state, null, 2));
+  }
+  return { model, state };
+}
+
+function tensors(batch: TrainingBatch, config: NetConfig): { x: tf.Tensor4D; y: tf.Tensor4D } {
+  const [n, c, h, w] = batch.lrShape;
+  const hrShape = [n, c, h * config.scale, w * config.scale] as const;
+  return {
+    x: netInput(batch.lr, batch.lrShape, config),
+    y: toNhwc(normalizeBatch(batch.hr, hrShape, config.normalization), hrShape),
+  };
+}
+
+async function validationLoss(model: tfl.LayersModel, batches: AsyncIterable<TrainingBatch>, config: NetConfig) {
+  const l1 = NETS[config.net].info.loss === "meanAbsoluteError";
+  let sum = 0;
+  let count = 0;
+  for await (const batch of batches) {
+    const { x, y } = tensors(batch, config);
+    const value = tf.tidy(() => {
+      const d = tf.sub(model.predict(x) as tf.Tensor, y);
+      return tf.mean(l1 ? tf.abs(d) : tf.square(d));
+    });
+    sum += ((await value.data())[0] as number) * batch.lrShape[0];
+    count += batch.lrShape[0];
+    tf.dispose([x, y, value]);
+  }
+  return count === 0 ? Number.NaN : sum / count;
+}
+
+/**
+ * tfjs-layers initialisers draw from Math.random when given no seed; a seeded generator stands in while the
+ * model is built, so the same seed gives the same initial weights.
+ */
+export function withSeededRandom<T>(seed: number, build: () => T): T {
+  const original = Math.random;
+  const rng = createRng(seed);
+  Math.random = () => rng.uniform();
+  try {
+    return build();
+  } finally {
+    Math.random = original;
+  }
+}
+
+async function readState(dir: string): Promise<TrainState | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as TrainState;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeAtomic(path: string, text: string | Uint8Array): Promise<void> {
+  await writeFile(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+}
+
+/** Adam's moments: a JSON header line (names, shapes) then float32 data, so a resumed run continues the same optimizer. */
+async function saveOptimizer(optimizer: tf.Optimizer, path: string): Promise<void> {
+  const weights = await optimizer.getWeights();
+  const header = weights.map((w) => ({ name: w.name, shape: w.tensor.shape }));
+  const data = await Promise.all(
+    weights.map(async (w) => Buffer.from(((await w.tensor.data()) as Float32Array).buffer)),
+  );
+  await writeAtomic(path, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...data]));
+}
+
+async function loadOptimizer(optimizer: tf.Optimizer, path: string): Promise<void> {
+  const bytes = await readFile(path);
+  const newline = bytes.indexOf(10);
+  const header = JSON.parse(bytes.subarray(0, newline).toString("utf8")) as { name: string; shape: number[] }[];
+  let offset = newline + 1;
+  const weights = header.map(({ name, shape }) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 4 * n));
+    offset += 4 * n;
+    return { name, tensor: tf.tensor(values, shape) };
+  });
+  await optimizer.setWeights(weights);
+}

@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createModel } from "@fieldbench/models";
+import { getDataset } from "./datasets.js";
+import { embeddedDataRoot } from "./run.js";
+import { resolveTask } from "./tasks.js";
+import { cropBatches, cropField, trainBaseline } from "./training.js";
+
+const spec = getDataset("nskt_mini");
+const task = resolveTask("bicubic-x8", spec);
+const root = embeddedDataRoot("nskt_mini");
+
+describe("training crops", () => {
+  it("cuts a [C, size, size] window at (y0, x0)", () => {
+    // 1 channel, 3x4 field with values 0..11; the 2x2 window at (1, 2) holds 6, 7, 10, 11.
+    const field = Float32Array.from({ length: 12 }, (_, i) => i);
+    expect(Array.from(cropField(field, [1, 3, 4], 1, 2, 2))).toEqual([6, 7, 10, 11]);
+  });
+
+  it("yields 8 crops per snapshot as [N, C, 16, 16] LR / 128² HR batches, reproducible from the seed", async () => {
+    const collect = async (seed: number) => {
+      const out = [];
+      for await (const b of cropBatches({
+        root,
+        spec,
+        task,
+        splits: ["train"],
+        cropSize: 128,
+        cropsPerSnapshot: 8,
+        batchSize: 3,
+        seed,
+      }))
+        out.push(b);
+      return out;
+    };
+    const a = await collect(1);
+    const b = await collect(1);
+    const c = await collect(2);
+    expect(a.map((x) => x.lrShape)).toEqual([
+      [3, 3, 16, 16],
+      [3, 3, 16, 16],
+      [2, 3, 16, 16],
+    ]);
+    expect(a[0]?.hr.length).toBe(3 * 3 * 128 * 128);
+    expect(Array.from(a[1]?.hr ?? [])).toEqual(Array.from(b[1]?.hr ?? []));
+    expect(Array.from(a[1]?.hr ?? [])).not.toEqual(Array.from(c[1]?.hr ?? []));
+  });
+});
+
+describe("trainBaseline", () => {
+  it("writes a loadable model package, keeps the best epoch and resumes after the last finished one", async () => {
+    const out = mkdtempSync(join(tmpdir(), "fb-train-"));
+    const common = {
+      dataRoot: root,
+      spec,
+      task,
+      net: "srcnn" as const,
+      backend: "wasm" as const,
+      batchSize: 8,
+      learningRate: 1e-3,
+      seed: 3,
+      out,
+      cropSize: 32,
+    };
+    const first = await trainBaseline({ ...common, epochs: 1 });
+    expect(first.bestEpoch).toBe(0);
+    const second = await trainBaseline({ ...common, epochs: 2, resume: true });
+    const state = JSON.parse(readFileSync(join(out, "checkpoints", "state.json"), "utf8")) as {
+      epochsDone: number;
+      history: unknown[];
+    };
+    expect(state.epochsDone).toBe(2);
+    expect(state.history).toHaveLength(2);
+    expect(second.bestValidLoss).toBeLessThanOrEqual(first.bestValidLoss);
+    const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as {
+      fieldbench: { kind: string; net: string; scale: number };
+    };
+    expect(pkg.fieldbench).toMatchObject({ kind: "tfjs", net: "srcnn", scale: 8 });
+    const model = await createModel(out, { scale: 8, channels: 3 });
+    expect(model.parameters).toBe(69_251);
+    const lr = new Float32Array(1 * 3 * 8 * 8).fill(0.1);
+    const hr = await model.predict(lr, [1, 3, 8, 8], { scale: 8 });
+    expect(hr.length).toBe(3 * 64 * 64);
+    expect(hr.every(Number.isFinite)).toBe(true);
+  });
+});
