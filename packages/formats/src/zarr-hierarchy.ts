@@ -108,7 +108,7 @@ async function discoverV3(
       nodes.push({ path, meta: parseV3Node(doc, where(store, `/${path}/zarr.json`)) });
       docs.set(`/${path}/zarr.json`, doc);
     }
-    return { version: 3, nodes, discovery: "consolidated", store: servingMetadata(store, docs) };
+    return { version: 3, nodes: nodes.sort(byPath), discovery: "consolidated", store: servingMetadata(store, docs) };
   }
   const children = store.list ? await walk(store, readV3Node) : await named(store, options, readV3Node);
   return { version: 3, nodes: [root, ...children], discovery: store.list ? "listing" : "root", store };
@@ -205,7 +205,11 @@ async function walk(store: ZarrStore, readNode: ReadNode): Promise<ZarrNode[]> {
     }
     frontier = next;
   }
-  return nodes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return nodes.sort(byPath);
+}
+
+function byPath(a: ZarrNode, b: ZarrNode): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 async function named(store: ZarrStore, options: DiscoverOptions, readNode: ReadNode): Promise<ZarrNode[]> {

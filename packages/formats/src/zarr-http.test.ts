@@ -111,6 +111,18 @@ describe("zarr over HTTP", () => {
     expect(Array.from(step.data as Int16Array)).toEqual(want);
   });
 
+  it("a v3 group with inline consolidated metadata opens with one request", async () => {
+    const file = await openFile(`${base}/v3.group.consolidated.zarr`);
+    expect(seen).toEqual(["/v3.group.consolidated.zarr/zarr.json"]);
+    expect(file.variables.map((v) => v.name)).toEqual(["inner/counts", "packed", "transposed"]);
+    seen.length = 0;
+    const raw = await file.read("inner/counts", [[5, 7]]);
+    expect(Array.from(raw.data as Uint8Array)).toEqual(
+      EXPECTED["v3.group.consolidated.zarr"]?.["inner/counts"]?.values.slice(5, 7),
+    );
+    expect(seen).toEqual(["/v3.group.consolidated.zarr/inner/counts/c/1"]);
+  });
+
   it("openFile on an http URL describes the same store as the local directory", async () => {
     const remote = describeFile(await openFile(`${base}/${ERA5}`));
     const local = describeFile(await openFile(join(FIXTURES, ERA5)));

@@ -166,6 +166,21 @@ describe("zarr metadata", () => {
     expect(group.variables.map((v) => v.name)).toEqual(["inner/counts", "packed", "transposed"]);
   });
 
+  it("walks a plain zarr-python group by listing: nested groups, bool, fixed strings, 0-d; nested attrs as JSON text", async () => {
+    const file = await openFile(join(FIXTURES, "v2.group.misc.zarr"));
+    expect(file.extra).toEqual({ zarr: { zarrFormat: 2, discovery: "listing" } });
+    expect(file.attrs).toEqual({ source: "zarr-python 2.13", nested: '{"a":1}' });
+    expect(file.variables.map((v) => [v.name, v.dtype, v.shape])).toEqual([
+      ["a/b/c", "int16", [2, 3]],
+      ["flags", "uint8", [5]],
+      ["names", "string", [3]],
+      ["scalar", "float64", []],
+    ]);
+    expect((await file.read("names", [[1, 3]])).data).toEqual(["beta", "gamma"]);
+    const v3 = await openFile(join(FIXTURES, "v3.group.consolidated.zarr"));
+    expect(v3.extra).toEqual({ zarr: { zarrFormat: 3, discovery: "consolidated" } });
+  });
+
   it("variableStats of the packed int16 t2m equal numpy's (float64) and xarray's (float32) after masking and unpacking", async () => {
     const file = await openFile(join(FIXTURES, "v2.era5-like.consolidated.zarr"));
     const stats = await variableStats(file, "t2m");
