@@ -22,6 +22,15 @@ interface ParameterRow extends ParameterName {
 const ROWS: readonly ParameterRow[] = [
   {
     discipline: 0,
+    category: 1,
+    number: 193,
+    surface: 1,
+    shortName: "tp",
+    name: "Total precipitation",
+    units: "m",
+  },
+  {
+    discipline: 0,
     category: 0,
     number: 0,
     surface: 103,
