@@ -31,6 +31,7 @@ interface Pending {
 }
 
 interface Reply {
+  ready?: true;
   id: number;
   ok: boolean;
   result?: unknown;
@@ -39,6 +40,8 @@ interface Reply {
 }
 
 let worker: Worker | undefined;
+/** Resolves when the current worker has loaded h5wasm; request timers start after it. */
+let workerReady: Promise<void> = Promise.resolve();
 let generation = 0;
 let nextRequest = 1;
 const pending = new Map<number, Pending>();
@@ -49,9 +52,19 @@ function liveWorker(): Worker {
   if (process.env.FIELDBENCH_HDF5_DIAG === "1") started.stderr.pipe(process.stderr);
   else started.stderr.resume();
   started.stdout.resume();
-  started.on("message", (reply: Reply) => settle(started, reply));
-  started.on("error", (err) => retire(started, `the HDF5 worker failed (${err.message.split("\n")[0]})`));
-  started.on("exit", (code) => retire(started, `the HDF5 worker exited with code ${code}`));
+  workerReady = new Promise<void>((resolve, reject) => {
+    started.on("message", (reply: Reply) => (reply.ready ? resolve() : settle(started, reply)));
+    started.on("error", (err) => {
+      reject(new FieldbenchError("INTERNAL", `the HDF5 worker failed to start (${err.message.split("\n")[0]})`));
+      retire(started, `the HDF5 worker failed (${err.message.split("\n")[0]})`);
+    });
+    started.on("exit", (code) => {
+      reject(new FieldbenchError("INTERNAL", `the HDF5 worker exited with code ${code} while starting`));
+      retire(started, `the HDF5 worker exited with code ${code}`);
+    });
+  });
+  // A worker that dies later is reported through its pending requests, not through this promise.
+  workerReady.catch(() => undefined);
   started.unref();
   generation++;
   worker = started;
@@ -97,8 +110,15 @@ function idleCheck(): void {
   else worker.unref();
 }
 
-function request<T>(path: string, message: Record<string, unknown>, timeoutMs: number): Promise<T> {
+async function request<T>(path: string, message: Record<string, unknown>, timeoutMs: number): Promise<T> {
   const target = liveWorker();
+  target.ref();
+  try {
+    await workerReady;
+  } finally {
+    idleCheck();
+  }
+  if (worker !== target) throw new FieldbenchError("INTERNAL", `${path}: the HDF5 worker stopped while starting`);
   const id = nextRequest++;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {

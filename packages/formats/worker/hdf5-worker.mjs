@@ -2,10 +2,37 @@
 // It stays dumb on purpose: it dumps the raw object tree (types, shapes, chunks, filters, attributes,
 // attached dimension scales) and reads hyperslabs. Every NetCDF/CF interpretation happens in
 // src/hdf5-model.ts on the main thread, where it is typed and unit-tested.
+import fs from "node:fs";
 import { parentPort } from "node:worker_threads";
-import h5wasm from "h5wasm/node";
 
+// h5wasm's NODERAWFS build prints HDF5-DIAG traces with fs.writeSync(2, ...), straight to the process's
+// stderr, past any worker stream. Capture them instead: the deepest line of the trace becomes the reason in
+// our one-line error ("truncated file: eof = ..."), and FIELDBENCH_HDF5_DIAG=1 still shows them all.
+const showDiag = process.env.FIELDBENCH_HDF5_DIAG === "1";
+const MAX_DIAG_CHARS = 64 * 1024;
+let diag = "";
+const writeSync = fs.writeSync;
+fs.writeSync = function captureStderr(fd, data, ...rest) {
+  if (fd !== 2) return writeSync.call(fs, fd, data, ...rest);
+  let chunk;
+  let written;
+  if (typeof data === "string") {
+    chunk = data;
+    written = Buffer.byteLength(data);
+  } else {
+    const offset = rest[0] ?? 0;
+    written = rest[1] ?? data.byteLength - offset;
+    chunk = Buffer.from(data.buffer, data.byteOffset + offset, written).toString();
+  }
+  if (diag.length < MAX_DIAG_CHARS) diag += chunk;
+  if (showDiag) process.stderr.write(chunk);
+  return written;
+};
+
+const { default: h5wasm } = await import("h5wasm/node");
 await h5wasm.ready;
+// Request timeouts start only now: loading the 4 MB wasm glue takes 0.3-3 s depending on machine load.
+parentPort.postMessage({ ready: true });
 const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, ENUM: 8 };
 /** A corrupt file could declare millions of links or attributes: stop walking beyond these. */
 const MAX_OBJECTS = 100_000;
@@ -18,6 +45,7 @@ const files = new Map();
 let nextHandle = 1;
 
 parentPort.on("message", (request) => {
+  diag = "";
   try {
     const { result, transfer } = handle(request);
     parentPort.postMessage({ id: request.id, ok: true, result }, transfer ?? []);
@@ -25,9 +53,17 @@ parentPort.on("message", (request) => {
     const message = err instanceof Error ? err.message : String(err);
     // After an Emscripten abort the module is unusable: tell the host to replace this worker.
     const fatal = err instanceof WebAssembly.RuntimeError || /Aborted\(|RuntimeError|out of bounds/.test(message);
-    parentPort.postMessage({ id: request.id, ok: false, error: message.split("\n")[0], fatal });
+    const reason = diagReason();
+    const error = message.split("\n")[0] + (reason === undefined ? "" : ` (${reason})`);
+    parentPort.postMessage({ id: request.id, ok: false, error, fatal });
   }
 });
+
+/** The innermost HDF5 error message of the last trace, e.g. "truncated file: eof = 25248, ...". */
+function diagReason() {
+  const lines = [...diag.matchAll(/#\d+: .* in [\w.]+\(\): (.+)$/gm)];
+  return lines.at(-1)?.[1]?.trim().slice(0, 200);
+}
 
 function handle(request) {
   switch (request.op) {

@@ -1,0 +1,103 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../io.js";
+import { main } from "../main.js";
+
+const FIXTURES = fileURLToPath(new URL("../../../formats/fixtures/", import.meta.url));
+const NC_GROUPS = join(FIXTURES, "groups.zlib-shuffle.packed-int16.nc");
+const NC_TIMES = join(FIXTURES, "time.noleap-360day-julian.nc");
+const tmp = mkdtempSync(join(tmpdir(), "cli-hdf5-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function sink(): Writable & { text: string } {
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      stream.text += String(chunk);
+      done();
+    },
+  }) as Writable & { text: string };
+  stream.text = "";
+  return stream;
+}
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = sink();
+  const stderr = sink();
+  const io: CliIo = { stdout, stderr, cwd: process.cwd(), env: process.env };
+  const code = await main(argv, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Bad inputs, each made here: cut short, noise behind the magic, a 10^12-element dataset, a blosc filter. */
+function badFiles(): Record<string, string> {
+  const bytes = readFileSync(NC_GROUPS);
+  const truncated = join(tmp, "truncated.nc");
+  writeFileSync(truncated, bytes.subarray(0, 3000));
+  const noise = join(tmp, "noise.h5");
+  const body = Buffer.alloc(2048, 0);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 2654435761) >>> 24;
+  writeFileSync(noise, Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), body]));
+  const huge = join(tmp, "huge.h5");
+  const made = spawnSync(
+    "/usr/bin/python3",
+    [
+      "-c",
+      "import sys, h5py; h5py.File(sys.argv[1], 'w').create_dataset('huge', shape=(10**6, 10**6), dtype='f4', chunks=(1000, 1000))",
+      huge,
+    ],
+    { encoding: "utf8" },
+  );
+  if (made.status !== 0) throw new Error(made.stderr);
+  return { truncated, noise, huge, blosc: join(FIXTURES, "blosc.unsupported-filter.h5") };
+}
+
+describe("fieldbench inspect on HDF5 / NetCDF4", () => {
+  it("--json reports netcdf4 with named dims", async () => {
+    const result = await run(["inspect", NC_GROUPS, "--json"]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.format).toBe("netcdf4");
+    expect(report.dims).toMatchObject({ time: 3, lat: 6, lon: 8, "forecast/step": 2 });
+    expect(report.variables.find((v: { name: string }) => v.name === "t2m_packed").dims).toEqual([
+      "time",
+      "lat",
+      "lon",
+    ]);
+  });
+
+  it("--values decodes a noleap axis (59 days since 2000-01-01 is 2000-03-01)", async () => {
+    const result = await run(["inspect", NC_TIMES, "--var", "time_noleap", "--values", "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).values[2]).toBe("2000-03-01T00:00:00");
+  });
+
+  const files = badFiles();
+  const cases: [string, string[], RegExp][] = [
+    ["truncated file", ["inspect", files.truncated as string, "--json"], /truncated\.nc: /],
+    ["random bytes behind the HDF5 magic", ["inspect", files.noise as string], /noise\.h5: /],
+    [
+      "a 10^12-element dataset read whole",
+      ["inspect", files.huge as string, "--var", "huge", "--values", "--json"],
+      /variable huge .*above the .* limit/,
+    ],
+    [
+      "a blosc-compressed variable",
+      ["inspect", files.blosc as string, "--var", "blosc", "--stats", "--json"],
+      /variable blosc uses filter blosc \(id 32001\), which fieldbench cannot decode/,
+    ],
+  ];
+  for (const [what, argv, reason] of cases) {
+    it(`${what}: exit 2 with one line on stderr`, async () => {
+      const result = await run(argv);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(reason);
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    });
+  }
+});
