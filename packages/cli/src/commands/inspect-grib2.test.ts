@@ -1,0 +1,90 @@
+import { spawnSync } from "node:child_process";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { CliIo } from "../io.js";
+import { main } from "../main.js";
+
+// Fixtures from tools/fixtures/grib2.py (eccodes); the expected numbers are eccodes' own statistics.
+const FIXTURES = fileURLToPath(new URL("../../../formats/fixtures/", import.meta.url));
+
+function sink(): Writable & { text: string } {
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      stream.text += String(chunk);
+      done();
+    },
+  }) as Writable & { text: string };
+  stream.text = "";
+  return stream;
+}
+
+async function run(argv: string[]) {
+  const stdout = sink();
+  const stderr = sink();
+  const io: CliIo = { stdout, stderr, cwd: process.cwd(), env: {} };
+  const code = await main(argv, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+function eccodesStats(path: string): { count: number; missing: number; min: number; max: number; mean: number } {
+  const script = `
+import sys, json, eccodes as ec
+with open(sys.argv[1], "rb") as f:
+    h = ec.codes_grib_new_from_file(f)
+    print(json.dumps({"count": ec.codes_get(h, "numberOfCodedValues"), "missing": ec.codes_get(h, "numberOfMissing"),
+      "min": ec.codes_get(h, "min"), "max": ec.codes_get(h, "max"), "mean": ec.codes_get(h, "average")}))
+`;
+  const r = spawnSync("/usr/bin/python3", ["-c", script, path], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+describe("fieldbench inspect on GRIB2", () => {
+  it("lists messages as #N with the grib2 block", async () => {
+    const r = await run(["inspect", `${FIXTURES}era5-sfc.ccsds.grib2`, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.format).toBe("grib2");
+    expect(report.dims).toEqual({ latitude: 37, longitude: 72 });
+    expect(report.variables.map((v: { name: string }) => v.name)).toEqual(["#0", "#1", "#2", "#3", "#4"]);
+    expect(report.grib2.messages[3]).toMatchObject({
+      shortName: "tcwv",
+      typeOfLevel: "entireAtmosphere",
+      level: 0,
+      dataDate: 20200101,
+      dataTime: 1200,
+      stepRange: "0",
+      packingType: "grid_ccsds",
+      grid: {
+        gridType: "regular_ll",
+        Ni: 72,
+        Nj: 37,
+        latitudeOfFirstGridPointInDegrees: 90,
+        iDirectionIncrementInDegrees: 5,
+      },
+    });
+    expect(report.era5.variables).toEqual(["t2m", "u10", "v10", "tcwv", "msl"]);
+  });
+
+  it("--stats of a bitmapped CCSDS field agree with eccodes", async () => {
+    const path = `${FIXTURES}sst.bitmap.ccsds.grib2`;
+    const r = await run(["inspect", path, "--var", "#0", "--stats", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const stats = JSON.parse(r.stdout);
+    const ref = eccodesStats(path);
+    expect([stats.count, stats.missing]).toEqual([ref.count, ref.missing]);
+    expect(stats.min).toBeCloseTo(ref.min, 9);
+    expect(stats.max).toBeCloseTo(ref.max, 9);
+    expect(stats.mean).toBeCloseTo(ref.mean, 9);
+  });
+
+  it("names the template it cannot decode (exit 2)", async () => {
+    const path = `${FIXTURES}t2m.jpeg.grib2`;
+    const r = await run(["inspect", path, "--var", "#0", "--stats"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `fieldbench: ${path}: message 0 uses data representation template 5.40 (grid_jpeg), which fieldbench does not decode\n`,
+    );
+  });
+});
