@@ -19,6 +19,20 @@ import { type HttpStoreOptions, createHttpStore } from "./zarr-http-store.js";
 import { type ZarrArrayMeta, toAttrs } from "./zarr-metadata.js";
 import { type ZarrStore, createLocalStore, withMetadataCache } from "./zarr-store.js";
 
+/*
+ * Zarr v2 and v3 through zarrita. What fieldbench adds around it:
+ * - stores: a local directory confined to its root (keys vetted, symlinks resolved) and an HTTP store
+ *   that reports, bounds and times out each request (zarr-store.ts, zarr-http-store.ts);
+ * - discovery: consolidated metadata (v2 `.zmetadata`, v3 inline `consolidated_metadata`) else a
+ *   directory walk (zarr-hierarchy.ts). Limitation: an HTTP store cannot list, and Zarr groups do not
+ *   name their children, so a remote group without consolidated metadata exposes only its root array,
+ *   or the children passed as `variables` (xarray and zarr-python write consolidated metadata by default);
+ * - metadata checked field by field before zarrita sees it, declared sizes checked before allocation,
+ *   decoded chunk sizes checked after decoding, gzip/zlib output bounded (zarr-metadata.ts, zarr-codecs.ts);
+ * - names and dims: arrays by path (`group/var`); a store that is one array is named after the store
+ *   (`t2m.zarr` -> `t2m`); dims from `_ARRAY_DIMENSIONS` (v2, xarray) or `dimension_names` (v3), else
+ *   dim_0..; the first size seen for a dim name is the one reported in `dims`.
+ */
 export type { ZarrRequest, HttpStoreOptions } from "./zarr-http-store.js";
 export type { ZarrStore, StoreKey } from "./zarr-store.js";
 export { createHttpStore } from "./zarr-http-store.js";
