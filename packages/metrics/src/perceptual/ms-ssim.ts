@@ -11,9 +11,21 @@ import { arrayRows, type RowLoader, SSIM_RADIUS, type SsimSums, ssimSums, zScore
  */
 export const MS_SSIM_WEIGHTS = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333] as const;
 
-function loadAll(rows: RowLoader, h: number, w: number): Float64Array {
-  const out = new Float64Array(h * w);
-  for (let r = 0; r < h; r++) rows(r, out.subarray(r * w, r * w + w));
+/** 2x2 average pooling straight from a row loader, so the full-resolution image is never held as float64. */
+function poolRows(rows: RowLoader, h: number, w: number): Float64Array {
+  const ho = Math.floor(h / 2);
+  const wo = Math.floor(w / 2);
+  const out = new Float64Array(ho * wo);
+  const a = new Float64Array(w);
+  const b = new Float64Array(w);
+  for (let i = 0; i < ho; i++) {
+    rows(2 * i, a);
+    rows(2 * i + 1, b);
+    for (let j = 0; j < wo; j++) {
+      out[i * wo + j] =
+        ((a[2 * j] as number) + (a[2 * j + 1] as number) + (b[2 * j] as number) + (b[2 * j + 1] as number)) / 4;
+    }
+  }
   return out;
 }
 
@@ -56,8 +68,8 @@ export function msSsimStatistics(input: ChannelInput, pixel: Stats, firstScale?:
     const term = Math.max((last ? sums.ssim : sums.cs) / sums.count, 0);
     value *= term ** (MS_SSIM_WEIGHTS[level] as number);
     if (!last) {
-      x = pool2(x ?? loadAll(xr, h, w), h, w);
-      y = pool2(y ?? loadAll(yr, h, w), h, w);
+      x = x === undefined ? poolRows(xr, h, w) : pool2(x, h, w);
+      y = y === undefined ? poolRows(yr, h, w) : pool2(y, h, w);
       h = Math.floor(h / 2);
       w = Math.floor(w / 2);
     }
