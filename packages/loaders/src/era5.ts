@@ -241,11 +241,21 @@ async function gribSource(file: OpenFile): Promise<Era5Source> {
         `${file.path}: time index ${timeIndex} is outside 0..${times.length - 1}`,
         { path: file.path },
       );
-    const index = messages.findIndex((m, i) => m.shortName === vocab.grib && valid[i] === time);
-    if (index < 0)
+    const matches = messages.flatMap((m, i) => (m.shortName === vocab.grib && valid[i] === time ? [i] : []));
+    if (matches.length === 0) {
       throw new FieldbenchError("VARIABLE_NOT_FOUND", `${file.path}: no GRIB message of ${vocab.grib} at ${time}`, {
         path: file.path,
       });
+    }
+    if (matches.length > 1) {
+      const levels = matches.map((i) => `${messages[i]?.typeOfLevel} ${messages[i]?.level}`).join(", ");
+      throw new FieldbenchError(
+        "UNSUPPORTED",
+        `${file.path}: ${matches.length} messages of ${vocab.grib} at ${time} (${levels}); fieldbench reads single-level ERA5 fields`,
+        { path: file.path },
+      );
+    }
+    const index = matches[0] as number;
     const raw = await file.read(`#${index}`);
     return era5Field(vocab, Float32Array.from(raw.data as Float64Array), { latitude, longitude }, time);
   };
