@@ -128,3 +128,97 @@ export function decodeSamples(
     }
   }
 }
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Whether a block of this format can be decoded in bulk: on a little-endian host, for every format whose
+ * samples are 1, 2, 4 or 8 bytes (not the 24-bit one).
+ */
+export function canDecodeInBulk(format: SampleFormat): boolean {
+  return HOST_LITTLE_ENDIAN && format.code !== 15;
+}
+
+/**
+ * Puts a whole block (traces, or sample windows, each a multiple of the sample width long) into host
+ * byte order in place with Node's native swap, once, instead of swapping sample by sample.
+ */
+export function blockToHostOrder(format: SampleFormat, block: Uint8Array, littleEndian: boolean): void {
+  if (littleEndian || format.bytes === 1 || block.byteLength % format.bytes !== 0) return;
+  const buffer = Buffer.from(block.buffer, block.byteOffset, block.byteLength);
+  if (format.bytes === 2) buffer.swap16();
+  else if (format.bytes === 4) buffer.swap32();
+  else buffer.swap64();
+}
+
+/**
+ * Decodes `count` samples at `offset` of a block already in host order (blockToHostOrder) through
+ * typed-array views: a memory copy for the integer and IEEE formats, one table lookup per IBM sample.
+ * Falls back to decodeSamples when the samples are not aligned to their width.
+ */
+export function decodeHostOrder(
+  format: SampleFormat,
+  block: Uint8Array,
+  offset: number,
+  count: number,
+  out: NumericArray,
+  at: number,
+): void {
+  const start = block.byteOffset + offset;
+  if (start % format.bytes !== 0) {
+    decodeSamples(format, new DataView(block.buffer, block.byteOffset, block.byteLength), offset, count, true, out, at);
+    return;
+  }
+  const buffer = block.buffer;
+  switch (format.code) {
+    case 1: {
+      const words = new Uint32Array(buffer, start, count);
+      const o = out as Float32Array;
+      for (let i = 0; i < count; i++) {
+        const word = words[i] as number;
+        o[at + i] = (word & 0x00ffffff) * (IBM_SCALE[word >>> 24] as number);
+      }
+      return;
+    }
+    case 2:
+      (out as Int32Array).set(new Int32Array(buffer, start, count), at);
+      return;
+    case 3:
+      (out as Int16Array).set(new Int16Array(buffer, start, count), at);
+      return;
+    case 5:
+      (out as Float32Array).set(new Float32Array(buffer, start, count), at);
+      return;
+    case 6:
+      (out as Float64Array).set(new Float64Array(buffer, start, count), at);
+      return;
+    case 8:
+      (out as Int8Array).set(new Int8Array(buffer, start, count), at);
+      return;
+    case 9:
+      (out as BigInt64Array).set(new BigInt64Array(buffer, start, count), at);
+      return;
+    case 10:
+      (out as Uint32Array).set(new Uint32Array(buffer, start, count), at);
+      return;
+    case 11:
+      (out as Uint16Array).set(new Uint16Array(buffer, start, count), at);
+      return;
+    case 12:
+      (out as BigUint64Array).set(new BigUint64Array(buffer, start, count), at);
+      return;
+    case 16:
+      (out as Uint8Array).set(new Uint8Array(buffer, start, count), at);
+      return;
+    default:
+      decodeSamples(
+        format,
+        new DataView(block.buffer, block.byteOffset, block.byteLength),
+        offset,
+        count,
+        true,
+        out,
+        at,
+      );
+  }
+}

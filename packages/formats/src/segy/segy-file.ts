@@ -3,7 +3,7 @@ import { FieldbenchError, type NumericArray, allocateArray, checkAllocation } fr
 import { type HeaderField, TRACE_FIELDS } from "./fields.js";
 import { analyzeGeometry, type SegyGeometry } from "./geometry.js";
 import { type SegyLayout, TRACE_HEADER_BYTES, readLayout } from "./header.js";
-import { decodeSamples } from "./sample-formats.js";
+import { blockToHostOrder, canDecodeInBulk, decodeHostOrder, decodeSamples } from "./sample-formats.js";
 
 export interface SegyOpenOptions {
   /** 1-based byte of the inline number within the trace header (default 189, INLINE_3D). */
@@ -177,6 +177,7 @@ export class SegyFile {
       return out;
     }
     const skip = TRACE_HEADER_BYTES + s0 * format.bytes;
+    const bulk = canDecodeInBulk(format);
     let i = 0;
     while (i < indices.length) {
       const first = indices[i] as number;
@@ -188,9 +189,12 @@ export class SegyFile {
       while (j < indices.length && indices[j] === first + (j - i)) j++;
       for await (const [spanFirst, view] of this.spans(first, first + (j - i))) {
         const n = view.byteLength / traceBytes;
+        const block = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+        if (bulk) blockToHostOrder(format, block, littleEndian);
         for (let k = 0; k < n; k++) {
           const row = i + (spanFirst - first) + k;
-          decodeSamples(format, view, k * traceBytes + skip, width, littleEndian, out, row * width);
+          if (bulk) decodeHostOrder(format, block, k * traceBytes + skip, width, out, row * width);
+          else decodeSamples(format, view, k * traceBytes + skip, width, littleEndian, out, row * width);
         }
       }
       i = j;
@@ -258,9 +262,12 @@ export class SegyFile {
         reads.push(readInto(this.handle, buffer, (i - batch) * bytes, bytes, at, this.path));
       }
       await Promise.all(reads);
+      const bulk = canDecodeInBulk(format);
+      if (bulk) blockToHostOrder(format, buffer.subarray(0, (end - batch) * bytes), littleEndian);
       for (let i = batch; i < end; i++) {
         if (indices[i] === -1) continue;
-        decodeSamples(format, view, (i - batch) * bytes, width, littleEndian, out, i * width);
+        if (bulk) decodeHostOrder(format, buffer, (i - batch) * bytes, width, out, i * width);
+        else decodeSamples(format, view, (i - batch) * bytes, width, littleEndian, out, i * width);
       }
     }
   }

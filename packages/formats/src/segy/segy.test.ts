@@ -204,6 +204,54 @@ describe("SEG-Y streaming access", () => {
   });
 });
 
+describe("SEG-Y long traces", () => {
+  const dir = mkdtempSync(join(tmpdir(), "fieldbench-segy-long-"));
+  // Known values written byte by byte: sample s of trace t is t * 1000 + s (exact in every format below).
+  const cases = [
+    ["cube.int32.be.sgy", 2, 4, false],
+    ["cube.ieee.le.sgy", 5, 4, true],
+    ["cube.int16.le.sgy", 3, 2, true],
+    ["cube.ieee.be.sgy", 5, 4, false],
+  ] as const;
+  for (const [source, code, bytes, little] of cases) {
+    it(`reads windows of 1500-sample traces sample by sample (format ${code}, ${little ? "little" : "big"} endian)`, async () => {
+      const traces = 12;
+      const samples = 1500;
+      const traceBytes = 240 + samples * bytes;
+      const file = Buffer.alloc(3600 + traces * traceBytes);
+      readFileSync(join(FIXTURES, source)).copy(file, 0, 0, 3600);
+      const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+      view.setInt16(3220, samples, little);
+      for (let t = 0; t < traces; t++) {
+        const base = 3600 + t * traceBytes;
+        view.setInt32(base, t + 1, little);
+        for (let s = 0; s < samples; s++) {
+          const at = base + 240 + s * bytes;
+          const value = (t * 1000 + s) % 30000;
+          if (code === 2) view.setInt32(at, value, little);
+          else if (code === 3) view.setInt16(at, value, little);
+          else view.setFloat32(at, value, little);
+        }
+      }
+      const path = join(dir, `long-${code}-${little}.sgy`);
+      writeFileSync(path, file);
+      const segy = await openSegy(path, { ignoreGeometry: true });
+      try {
+        const window = await segy.readTraces(0, traces, 700, 710);
+        const expected = Array.from(
+          { length: traces * 10 },
+          (_, k) => (Math.floor(k / 10) * 1000 + 700 + (k % 10)) % 30000,
+        );
+        expect(Array.from(window as ArrayLike<number>)).toEqual(expected);
+        const whole = await segy.trace(11);
+        expect(whole[1499]).toBe((11 * 1000 + 1499) % 30000);
+      } finally {
+        await segy.close();
+      }
+    });
+  }
+});
+
 describe("SEG-Y bad input", () => {
   const dir = mkdtempSync(join(tmpdir(), "fieldbench-segy-"));
   const source = join(FIXTURES, "cube.ibm.be.sgy");
