@@ -139,19 +139,22 @@ describe("GRIB2 reader against eccodes", () => {
  */
 describe("CCSDS (template 5.42) across sample widths and block parameters", () => {
   const dir = mkdtempSync(join(tmpdir(), "ccsds-"));
-  const cases: [number, number, number, string][] = [];
-  for (const bits of [1, 2, 3, 5, 8, 9, 12, 16, 17, 24, 25, 31]) cases.push([bits, 32, 128, "noise"]);
+  // [bits per value, block size, reference sample interval, data, libaec flags]. eccodes writes flags 14
+  // (preprocess | MSB | 3-byte); 6 turns preprocessing off, 30 adds the restricted id set for <= 4 bits.
+  const cases: [number, number, number, string, number][] = [];
+  for (const bits of [1, 2, 3, 5, 8, 9, 12, 16, 17, 24, 25, 31]) cases.push([bits, 32, 128, "noise", 14]);
   for (const [block, rsi] of [
     [8, 4],
     [16, 3],
     [64, 2],
     [32, 1],
   ] as const)
-    cases.push([13, block, rsi, "mixed"]);
-  cases.push([16, 32, 128, "flat"], [10, 16, 64, "steps"], [20, 8, 7, "mixed"]);
+    cases.push([13, block, rsi, "mixed", 14]);
+  cases.push([16, 32, 128, "flat", 14], [10, 16, 64, "steps", 14], [20, 8, 7, "mixed", 14]);
+  cases.push([12, 32, 128, "mixed", 6], [20, 16, 32, "mixed", 6], [2, 32, 128, "mixed", 30], [4, 16, 8, "steps", 30]);
   const script = `
 import sys, numpy as np, eccodes as ec
-def make(out, bits, block, rsi, kind):
+def make(out, bits, block, rsi, kind, flags):
   nj, ni = 41, 61
   rng = np.random.default_rng(bits * 1000 + block + rsi)
   n = nj * ni
@@ -172,27 +175,27 @@ def make(out, bits, block, rsi, kind):
   ec.codes_set(h, "bitsPerValue", bits)
   ec.codes_set_values(h, v)
   ec.codes_set(h, "packingType", "grid_ccsds")
-  ec.codes_set(h, "ccsdsBlockSize", block); ec.codes_set(h, "ccsdsRsi", rsi)
+  ec.codes_set(h, "ccsdsBlockSize", block); ec.codes_set(h, "ccsdsRsi", rsi); ec.codes_set(h, "ccsdsFlags", flags)
   ec.codes_set(h, "bitsPerValue", bits)
   ec.codes_set_values(h, v)
   with open(out, "wb") as f: ec.codes_write(h, f)
 for spec in sys.argv[1:]:
-    out, bits, block, rsi, kind = spec.split(",")
-    make(out, int(bits), int(block), int(rsi), kind)
+    out, bits, block, rsi, kind, flags = spec.split(",")
+    make(out, int(bits), int(block), int(rsi), kind, int(flags))
 `;
-  const pathOf = ([bits, block, rsi, kind]: (typeof cases)[number]) =>
-    join(dir, `${kind}-${bits}-${block}-${rsi}.grib2`);
+  const pathOf = ([bits, block, rsi, kind, flags]: (typeof cases)[number]) =>
+    join(dir, `${kind}-${bits}-${block}-${rsi}-${flags}.grib2`);
   let reference: Record<string, EccodesMessage[]> = {};
   beforeAll(() => {
     python(
       script,
-      cases.map((c) => [pathOf(c), ...c.slice(0, 3), c[3]].join(",")),
+      cases.map((c) => [pathOf(c), ...c].join(",")),
     );
     reference = eccodesRead(cases.map(pathOf));
   });
   for (const c of cases) {
-    const [bits, block, rsi, kind] = c;
-    it(`${kind} data, ${bits} bits, block ${block}, rsi ${rsi}`, async () => {
+    const [bits, block, rsi, kind, flags] = c;
+    it(`${kind} data, ${bits} bits, block ${block}, rsi ${rsi}, flags ${flags}`, async () => {
       await expectMatchesEccodes(pathOf(c), reference[pathOf(c)] as EccodesMessage[]);
     });
   }
