@@ -217,3 +217,25 @@ print(json.dumps({"means": [float(speed.mean()), float(t.mean()), float(w.mean()
     await src.close();
   });
 });
+
+describe("ERA5 / ERA5T mixes", () => {
+  it("merges a legacy file's expver dim: each time comes from the expver that holds it", async () => {
+    const path = join(ERA5, "cds-legacy.era5t-expver.packed-int16.nc");
+    const src = await openEra5(path);
+    const script = `
+import sys, json, netCDF4, numpy as np
+with netCDF4.Dataset(sys.argv[1]) as ds:
+    a = np.ma.filled(ds["t2m"][:].astype("f8"), np.nan)
+merged = np.where(np.isnan(a[:, 0]), a[:, 1], a[:, 0])
+print(json.dumps([[float(x) for x in merged[t].ravel()] for t in range(2)]))
+`;
+    const run = spawnSync("/usr/bin/python3", ["-c", script, path], { encoding: "utf8", maxBuffer: 1 << 24 });
+    expect(run.status, run.stderr).toBe(0);
+    const ref = JSON.parse(run.stdout) as number[][];
+    for (const t of [0, 1]) {
+      const field = await src.readField("t2m", t);
+      expect(asComparable(field.data)).toEqual(f32(ref[t] as number[]));
+    }
+    await src.close();
+  });
+});
