@@ -81,7 +81,10 @@ const H5T_ENUM = 8;
  *   dim from `_Netcdf4Coordinates` (netCDF-C's dim ids, needed for multi-dim coordinate variables),
  *   else from the scale attached to it (DIMENSION_LIST), else from itself when it is a scale;
  * - an axis with no scale gets a phony dim as netCDF-C names it: `phony_dim_N` (prefixed by the group
- *   path), reused within a group by axes of equal length, never twice in one variable;
+ *   path), reused within a group by axes of equal length, never twice in one variable, numbered in
+ *   netCDF-C's visiting order (subgroups before a group's own datasets). In a plain HDF5 file the names
+ *   match `ncdump -h`; in a file mixing scales and unscaled axes netCDF-C's numbers can differ, since it
+ *   counts real dims too;
  * - a dim's length is the longest of its scale and the axes using it (an unlimited dim's placeholder scale
  *   can be shorter than its variables);
  * - attributes: netCDF-C bookkeeping is hidden; group attributes appear in `attrs` as `group/name`.
@@ -98,23 +101,32 @@ export function buildModel(tree: RawTree): Hdf5Model {
   const orderedScales = [...scales].sort((a, b) => dimOrder(a) - dimOrder(b));
   for (const scale of orderedScales) dimLengths.set(stripSlash(scale.path), scale.shape[0] ?? 0);
 
+  // Phony dims are numbered in netCDF-C's order: groups depth-first, a group's subgroups before its own datasets.
   const phony = createPhonyDims();
+  const axisDims = new Map<RawDataset, string[]>();
+  for (const dataset of postOrder(tree)) {
+    if (isPlaceholderScale(dataset) || dtypeOf(dataset.type) === undefined) continue;
+    const group = groupOf(stripSlash(dataset.path));
+    const dims = dataset.shape.map(
+      (n, axis) => namedDim(dataset, axis, dimIds, scaleKeys) ?? phony.take(group, n, dataset.path),
+    );
+    phony.endVariable();
+    axisDims.set(dataset, dims);
+  }
   const variables: Hdf5Variable[] = [];
   const unsupported: { name: string; reason: string }[] = [];
   for (const dataset of tree.datasets) {
     const name = stripSlash(dataset.path);
     if (isPlaceholderScale(dataset)) continue;
     const dtype = dtypeOf(dataset.type);
-    if (dtype === undefined) {
+    const dims = axisDims.get(dataset);
+    if (dtype === undefined || dims === undefined) {
       unsupported.push({ name, reason: describeType(dataset.type) });
       continue;
     }
-    const dims = dataset.shape.map((n, axis) => {
-      const dim = namedDim(dataset, axis, dimIds, scaleKeys) ?? phony.take(groupOf(name), n, dataset.path);
-      dimLengths.set(dim, Math.max(dimLengths.get(dim) ?? 0, n));
-      return dim;
+    dims.forEach((dim, axis) => {
+      dimLengths.set(dim, Math.max(dimLengths.get(dim) ?? 0, dataset.shape[axis] ?? 0));
     });
-    phony.endVariable();
     variables.push({
       name,
       dtype,
@@ -142,6 +154,29 @@ export function buildModel(tree: RawTree): Hdf5Model {
   }
   const isNetcdf = scales.length > 0 || rootAttrs.some((a) => a.name === "_NCProperties");
   return { format: isNetcdf ? "netcdf4" : "hdf5", dims: Object.fromEntries(dimLengths), attrs, variables, unsupported };
+}
+
+/** Datasets ordered as netCDF-C visits them: each group's subgroups (depth-first) before its own datasets. */
+function postOrder(tree: RawTree): RawDataset[] {
+  const children = new Map<string, string[]>();
+  for (const group of tree.groups) {
+    if (group.path === "/") continue;
+    const parent = `/${groupOf(stripSlash(group.path))}`;
+    children.set(parent, [...(children.get(parent) ?? []), group.path]);
+  }
+  const ownDatasets = new Map<string, RawDataset[]>();
+  for (const dataset of tree.datasets) {
+    const group = `/${groupOf(stripSlash(dataset.path))}`;
+    ownDatasets.set(group, [...(ownDatasets.get(group) ?? []), dataset]);
+  }
+  const out: RawDataset[] = [];
+  const visit = (group: string, depth: number): void => {
+    if (depth > 256) return;
+    for (const child of children.get(group) ?? []) visit(child, depth + 1);
+    out.push(...(ownDatasets.get(group) ?? []));
+  };
+  visit("/", 0);
+  return out;
 }
 
 function namedDim(
@@ -186,7 +221,8 @@ function createPhonyDims(): { take(group: string, length: number, owner: string)
 
 function isDimensionScale(dataset: RawDataset): boolean {
   const cls = attrValue(dataset.attrs, "CLASS");
-  return typeof cls === "string" && cls.replace(/\0+$/, "") === "DIMENSION_SCALE" && dataset.shape.length === 1;
+  // netCDF-C makes a multi-dimensional coordinate variable (`float x(x, y)`) a scale too; its dim is axis 0.
+  return typeof cls === "string" && cls.replace(/\0+$/, "") === "DIMENSION_SCALE" && dataset.shape.length >= 1;
 }
 
 function isPlaceholderScale(dataset: RawDataset): boolean {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { isFieldbenchError } from "@fieldbench/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createHdf5Writer, writeHdf5 } from "./hdf5-write.js";
+import { openFile } from "./open.js";
 
 const PYTHON = "/usr/bin/python3";
 const tmp = mkdtempSync(join(tmpdir(), "hdf5-write-test-"));
@@ -97,6 +98,17 @@ describe("writeHdf5", () => {
     expect(header).toContain("double x(x) ;");
     expect(header).not.toMatch(/\bfloat t\(/);
     expect(readdirSync(tmp).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    // fieldbench's reader agrees with ncdump: t is a dimension only, g/u is (t, x).
+    const file = await openFile(path);
+    try {
+      expect(file.format).toBe("netcdf4");
+      expect(file.dims).toMatchObject({ x: 3, t: 4 });
+      expect(file.variables.map((v) => v.name)).not.toContain("t");
+      expect(file.variables.find((v) => v.name === "g/u")?.dims).toEqual(["t", "x"]);
+      expect(Array.from((await file.read("g/u", [[1, 2]])).data as Float32Array)).toEqual(Array.from(u.subarray(3, 6)));
+    } finally {
+      await file.close();
+    }
   });
 
   it("refuses lzf (absent from h5wasm 0.10.3) and leaves nothing behind", async () => {

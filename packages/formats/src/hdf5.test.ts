@@ -215,6 +215,52 @@ describe("hdf5 reader on NetCDF4 written by netCDF4-python", () => {
     expect(header).toContain("double tp(step, lat, lon) ;");
   });
 
+  it("maps a multi-dimensional coordinate variable and an unlimited dim as netCDF4-python does", async () => {
+    // netCDF-C stores `float x(x, y)` as a 2-D dimension scale and names its dims only in _Netcdf4Coordinates.
+    const path = join(tmp, "coord2d.nc");
+    python<null>(
+      `
+import sys, numpy as np, netCDF4
+ds = netCDF4.Dataset(sys.argv[1], "w")
+ds.createDimension("x", 3); ds.createDimension("y", 2); ds.createDimension("t", None)
+ds.createVariable("x", "f4", ("x", "y"))[:] = np.arange(6).reshape(3, 2)
+ds.createVariable("w", "f4", ("t", "y"))[:] = np.arange(4).reshape(2, 2)
+ds.createVariable("z", "i4", ("y", "x"))[:] = 1
+ds.close()
+print("null")`,
+      path,
+    );
+    const ref = python<NcReference>(PY_NC_DESCRIBE, path);
+    const report = await withFile(path, async (file) => describeFile(file));
+    expect(report.dims).toEqual(ref.dims);
+    expect(report.variables).toEqual(ref.variables);
+    expect(report.dims).toEqual({ x: 3, y: 2, t: 2 });
+  });
+
+  it("names the phony dims of a plain HDF5 file as ncdump -h does", async () => {
+    const header = spawnSync("ncdump", ["-h", H5_FILTERS], { encoding: "utf8" }).stdout;
+    const expected: Record<string, string[]> = {};
+    const groups: string[] = [];
+    for (const line of header.split("\n")) {
+      const open = /^\s*group: (\S+) \{/.exec(line);
+      if (open) groups.push(open[1] as string);
+      else if (/^\s*\} \/\/ group/.test(line)) groups.pop();
+      const decl =
+        /^\s+(?:float|double|byte|ubyte|short|ushort|int|uint|int64|uint64|string|char) (\w+)(?:\(([^)]*)\))? ;/.exec(
+          line,
+        );
+      if (decl) {
+        const prefix = groups.length > 0 ? `${groups.join("/")}/` : "";
+        expected[prefix + decl[1]] = decl[2] ? decl[2].split(", ").map((d) => prefix + d) : [];
+      }
+    }
+    expect(Object.keys(expected).length).toBeGreaterThan(20);
+    const dims = await withFile(H5_FILTERS, async (file) =>
+      Object.fromEntries(file.variables.map((v) => [v.name, v.dims])),
+    );
+    for (const [name, names] of Object.entries(expected)) expect(dims[name], name).toEqual(names);
+  });
+
   it("reads every variable equal to netCDF4-python's raw (undecoded) values", async () => {
     const ref = python<Record<string, (number | string)[]>>(
       `${PY_EXACT}
