@@ -80,6 +80,13 @@ def ssim(which):
         _, S = structural_similarity(zp[c], zt[c], gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=L, full=True)
         S[5:-5, 5:-5].mean()
 
+def ssim_full(_):
+    zp, zt = zs()
+    for c in range(C):
+        L = R
+        _, S = structural_similarity(np.pad(zp[c], 5, mode="reflect"), np.pad(zt[c], 5, mode="reflect"), gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=L, full=True)
+        S[5:-5, 5:-5].mean()
+
 def ms_ssim(_):
     zp, zt = zs()
     f = lambda a: gaussian_filter(a, 1.5, truncate=3.5, mode="reflect")
@@ -131,13 +138,13 @@ def lsd(_):
         np.sqrt(np.mean((np.log10(ep[k]) - np.log10(et[k])) ** 2))
 
 GROUP = {"mse": pixel, "mae": pixel, "rmse": pixel, "rfne": pixel, "in_abs": pixel, "in_rel": pixel, "psnr": pixel,
-  "psnr_range": pixel, "ssim": ssim, "ms_ssim": ms_ssim,
+  "psnr_range": pixel, "ssim": ssim, "ssim_full": ssim_full, "ms_ssim": ms_ssim,
   "div_mse": lambda _: div(p_raw, False), "div_mse_truth": lambda _: div(t_raw, False),
   "div_mse_periodic": lambda _: div(p_raw, True), "div_mse_periodic_truth": lambda _: div(t_raw, True),
   "vort_rfne": vorticity, "ke_rel": vorticity, "enstrophy_rel": vorticity,
   "spectrum_lsd": lsd, "spectrum_lsd_low": lsd, "spectrum_lsd_mid": lsd, "spectrum_lsd_high": lsd}
 def full(_):
-    pixel(0); ssim("fixed"); ms_ssim(0)
+    pixel(0); ssim("fixed"); ssim_full(0); ms_ssim(0)
     div(p_raw, False); div(t_raw, False); div(p_raw, True); div(t_raw, True); vorticity(0); lsd(0)
 REPEATS = int(sys.argv[7]); FULL_REPEATS = int(sys.argv[8])
 def best(fn, n):

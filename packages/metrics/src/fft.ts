@@ -56,13 +56,16 @@ function isPffftSize(n: number, minPow2: number): boolean {
   return m === 1 && twos >= minPow2;
 }
 
+/** Why PFFFT cannot transform an H x W field, or undefined when it can. */
+export function fftShapeProblem(h: number, w: number): string | undefined {
+  return isPffftSize(w, 5) && isPffftSize(h, 4)
+    ? undefined
+    : `needs H = 2^a 3^b 5^c with a >= 4 and W with a >= 5 (PFFFT sizes); got ${h} x ${w}`;
+}
+
 export function checkFftShape(h: number, w: number): void {
-  if (!isPffftSize(w, 5) || !isPffftSize(h, 4)) {
-    throw new FieldbenchError(
-      "UNSUPPORTED",
-      `spectral metrics need H = 2^a 3^b 5^c with a >= 4 and W with a >= 5 (PFFFT sizes); got ${h} x ${w}`,
-    );
-  }
+  const problem = fftShapeProblem(h, w);
+  if (problem !== undefined) throw new FieldbenchError("UNSUPPORTED", `spectral metrics ${problem}`);
 }
 
 /** Runs `body` with PFFFT setups and a scratch heap area, freeing them afterwards. */

@@ -46,7 +46,7 @@ export interface SnapshotMetric {
 }
 
 export type Metric = ChannelMetric | SnapshotMetric;
-export type ChannelGroup = "pixel" | "ssim" | "ms_ssim" | "latitude";
+export type ChannelGroup = "pixel" | "ssim" | "ssim_full" | "ms_ssim" | "latitude";
 export type SnapshotGroup = "divergence" | "vorticity" | "spectrum";
 
 /** Shared `requires` checks. */
@@ -54,4 +54,8 @@ export const needsDataRange = (options: ScoreOptions): string | undefined =>
   options.dataRange === undefined ? "needs a data range (--data-range)" : undefined;
 
 export const needsUV = (_options: ScoreOptions, shape: readonly [number, number, number]): string | undefined =>
-  shape[0] < 2 ? "needs channels 0 and 1 as u and v" : undefined;
+  shape[0] < 2
+    ? "needs channels 0 and 1 as u and v"
+    : shape[1] < 5 || shape[2] < 5
+      ? "needs at least 5 x 5 pixels (a 5-point stencil)"
+      : undefined;

@@ -2,6 +2,7 @@ import { FieldbenchError } from "@fieldbench/core";
 import { acc, latRmse } from "./lat/latitude.js";
 import type { Metric } from "./metric.js";
 import { msSsim } from "./perceptual/ms-ssim.js";
+import { ssimFull } from "./perceptual/ssim-full.js";
 import { ssim } from "./perceptual/ssim.js";
 import { divMse, divMsePeriodic, divMsePeriodicTruth, divMseTruth } from "./physics/divergence.js";
 import { enstrophyRel, keRel, vortRfne } from "./physics/vorticity-metrics.js";
@@ -26,6 +27,7 @@ export const METRICS: ReadonlyMap<string, Metric> = new Map<string, Metric>(
     inRel,
     psnr,
     ssim,
+    ssimFull,
     psnrRange,
     msSsim,
     divMse,

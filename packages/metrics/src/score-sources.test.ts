@@ -51,6 +51,10 @@ describe("scoreSources", () => {
     const three = applicableMetrics({ dataRange: 4, latitudes: era5Latitudes(64) }, [3, 64, 64]);
     expect(three).toEqual(expect.arrayContaining(["ms_ssim", "psnr_range", "div_mse", "spectrum_lsd", "lat_rmse"]));
     expect(three).not.toContain("acc");
+    // ERA5 as stored (721 rows) is no PFFFT size: the spectra drop out of the default set instead of failing.
+    const era5 = applicableMetrics({}, [3, 721, 1440]);
+    expect(era5).not.toContain("spectrum_lsd");
+    expect(era5).toContain("div_mse");
   });
 });
 

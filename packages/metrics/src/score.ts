@@ -10,6 +10,7 @@ import type {
   Stats,
 } from "./metric.js";
 import { msSsimStatistics } from "./perceptual/ms-ssim.js";
+import { ssimFullStatistics } from "./perceptual/ssim-full.js";
 import { ssimStatistics } from "./perceptual/ssim.js";
 import { divergenceStatistics } from "./physics/divergence.js";
 import { vorticityStatistics } from "./physics/vorticity-metrics.js";
@@ -21,6 +22,7 @@ import { spectrumStatistics } from "./spectral/spectrum-lsd.js";
 type GroupGetter = (group: ChannelGroup) => Stats;
 const CHANNEL_GROUPS: Record<Exclude<ChannelGroup, "pixel">, (input: ChannelInput, get: GroupGetter) => Stats> = {
   ssim: (input, get) => ssimStatistics(input, get("pixel")),
+  ssim_full: (input, get) => ssimFullStatistics(input, get("pixel")),
   // With a fixed data range SSIM's pass is MS-SSIM's first scale, so it is computed once.
   ms_ssim: (input, get) => msSsimStatistics(input, get("pixel"), get("ssim")),
   latitude: (input) => latitudeStatistics(input),

@@ -39,7 +39,7 @@ export function registerScore(program: Command, io: CliIo): void {
       "\nOutput (--json): {metrics:{name:value}, perChannel:[{name:value}...], channels, ci95:{name:[lo,hi]},\n" +
         "snapshots, maskedTruth, invalidPrediction}: the mean over (snapshot, channel) as SuperBench, NaN/Inf as null.\n" +
         "Truth NaN pixels are masked and counted; NaN/Inf predictions are counted and make the metrics they touch NaN.\n" +
-        "Metrics: mse mae rmse rfne in_abs in_rel psnr ssim psnr_range ms_ssim div_mse div_mse_truth div_mse_periodic\n" +
+        "Metrics: mse mae rmse rfne in_abs in_rel psnr ssim ssim_full psnr_range ms_ssim div_mse div_mse_truth div_mse_periodic\n" +
         "  div_mse_periodic_truth vort_rfne ke_rel enstrophy_rel spectrum_lsd spectrum_lsd_low spectrum_lsd_mid\n" +
         "  spectrum_lsd_high lat_rmse acc (lat_rmse/acc with --dataset era5 on 720 rows; acc needs --climatology).\n" +
         "Examples:\n" +

@@ -43,6 +43,8 @@ for c in range(pred.shape[0]):
     out.append({
       "ssim": ssim(zp, zt, L),
       "ssim_fixed": ssim(zp, zt, R),
+      # torchmetrics 1.9: reflect-pad by 5 (numpy "reflect" = torch "reflect"), average the whole H x W map
+      "ssim_full": ssim(np.pad(zp, 5, mode="reflect"), np.pad(zt, 5, mode="reflect"), L),
       "psnr_range": float(peak_signal_noise_ratio(zt, zp, data_range=R)),
       "psnr": float(20 * np.log10(zt.max() / np.sqrt(np.mean((zt - zp) ** 2)))),
       "ms_ssim": ms_ssim(zp, zt, R) if min(zp.shape) >= 176 else None,
@@ -69,7 +71,10 @@ async function compare(c: number, h: number, w: number, seed: number) {
     String(range),
   ]) as Record<string, number | null>[];
   const normalization = { mean, std };
-  const perImage = await scoreSnapshot(pred, truth, [c, h, w], { metrics: ["ssim", "psnr"], normalization });
+  const perImage = await scoreSnapshot(pred, truth, [c, h, w], {
+    metrics: ["ssim", "psnr", "ssim_full"],
+    normalization,
+  });
   const fixed = await scoreSnapshot(pred, truth, [c, h, w], {
     metrics: ["ssim", "psnr_range", ...(Math.min(h, w) >= 176 ? ["ms_ssim"] : [])],
     normalization,
@@ -81,12 +86,14 @@ async function compare(c: number, h: number, w: number, seed: number) {
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 
 describe("ssim, psnr and ms_ssim vs scikit-image 0.19 / scipy on the same seeded arrays", () => {
-  it("ssim (per-image and fixed range), psnr, psnr_range to 1e-6 relative on 2 x 70 x 93", async () => {
+  it("ssim (per-image and fixed range), ssim_full, psnr, psnr_range to 1e-6 relative on 2 x 70 x 93", async () => {
     const { ref, perImage, fixed } = await compare(2, 70, 93, 11);
     for (let ch = 0; ch < 2; ch++) {
       const r = ref[ch] as Record<string, number>;
       expect(rel(perImage.perChannel[ch]?.ssim as number, r.ssim as number)).toBeLessThan(1e-6);
       expect(rel(perImage.perChannel[ch]?.psnr as number, r.psnr as number)).toBeLessThan(1e-6);
+      expect(rel(perImage.perChannel[ch]?.ssim_full as number, r.ssim_full as number)).toBeLessThan(1e-6);
+      expect(perImage.perChannel[ch]?.ssim_full).not.toBe(perImage.perChannel[ch]?.ssim);
       expect(rel(fixed.perChannel[ch]?.ssim as number, r.ssim_fixed as number)).toBeLessThan(1e-6);
       expect(rel(fixed.perChannel[ch]?.psnr_range as number, r.psnr_range as number)).toBeLessThan(1e-6);
       // Sanity: these are not trivially 1 (the test would then prove little).

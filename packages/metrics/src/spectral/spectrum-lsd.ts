@@ -1,4 +1,5 @@
 import { type SnapshotInput, type SnapshotMetric, type Stats, needsUV } from "../metric.js";
+import { fftShapeProblem } from "../fft.js";
 import { energySpectrum } from "./energy-spectrum.js";
 
 /**
@@ -44,7 +45,7 @@ const lsd = (id: string, band: string): SnapshotMetric => ({
   id,
   scope: "snapshot",
   group: "spectrum",
-  requires: needsUV,
+  requires: (options, shape) => needsUV(options, shape) ?? fftShapeProblem(shape[1], shape[2]),
   finalize: (s) => s[band] as number,
 });
 
