@@ -9,3 +9,4 @@ export * from "./run.js";
 export * from "./sidecar.js";
 export * from "./table.js";
 export * from "./degrade-file.js";
+export * from "./merge.js";
