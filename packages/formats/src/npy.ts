@@ -361,7 +361,6 @@ async function openNpy(path: string): Promise<OpenFile> {
     dims: Object.fromEntries(dims.map((d, axis) => [d, header.shape[axis] as number])),
     attrs: {},
     variables: [{ name: NPY_VARIABLE, dtype: header.dtype, shape: header.shape, dims, attrs: {} }],
-    extra: { npy: { version: header.version, descr: header.descr, fortranOrder: header.fortranOrder } },
     read,
     close: async () => {},
   };
