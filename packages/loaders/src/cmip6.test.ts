@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { FieldbenchError } from "@fieldbench/core";
 import { describe, expect, it } from "vitest";
 import { openCmip6Dataset, parseCmip6Directory, parseCmip6FileName } from "./cmip6.js";
+import { regridField, regularGrid } from "./regrid.js";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures");
 const TAS_DIR = join(FIXTURES, "cmip6/CMIP6/CMIP/NCAR/CESM2/historical/r1i1p1f1/Amon/tas/gn/v20190308");
@@ -134,5 +135,43 @@ describe("CMIP6 multi-file datasets", () => {
     const err = (await openCmip6Dataset([path]).catch((e: unknown) => e)) as FieldbenchError;
     expect(err.code).toBe("CALENDAR_UNSUPPORTED");
     expect(err.message).toMatch(new RegExp(`^${path}: time: unknown calendar "mayan_long_count"`));
+  });
+});
+
+describe("a CMIP6 step on the ERA5 grid", () => {
+  it("regrids conservatively with the file's bounds, keeping the area-weighted mean", async () => {
+    const ds = await openCmip6Dataset([join(TAS_DIR, "tas_Amon_CESM2_historical_r1i1p1f1_gn_185006-185008.nc")]);
+    const step = await ds.readStep(1); // step 0 of each file has one masked value
+    const era5 = regularGrid(721, 1440);
+    const bounds = {
+      ...(ds.latBounds ? { latBounds: ds.latBounds } : {}),
+      ...(ds.lonBounds ? { lonBounds: ds.lonBounds } : {}),
+    };
+    const out = regridField(step, era5, "conservative", bounds);
+    expect(out.shape).toEqual([721, 1440]);
+    expect(out.coords?.latitude?.[0]).toBe(90);
+    // Area-weighted means: source cells are 30 x 30 degrees; target cells 0.25 degrees (poles half cells).
+    const rad = Math.PI / 180;
+    let s = 0;
+    let w = 0;
+    ds.lat.forEach((lat, j) => {
+      const area = Math.sin((lat + 15) * rad) - Math.sin((lat - 15) * rad);
+      for (let i = 0; i < 12; i++) {
+        s += (step.data[j * 12 + i] as number) * area;
+        w += area;
+      }
+    });
+    let t = 0;
+    let tw = 0;
+    for (let j = 0; j < 721; j++) {
+      const lat = 90 - j * 0.25;
+      const area = Math.sin(Math.min(90, lat + 0.125) * rad) - Math.sin(Math.max(-90, lat - 0.125) * rad);
+      for (let i = 0; i < 1440; i++) {
+        t += (out.data[j * 1440 + i] as number) * area;
+        tw += area;
+      }
+    }
+    expect(t / tw).toBeCloseTo(s / w, 3);
+    await ds.close();
   });
 });

@@ -14,7 +14,14 @@ export { gapStatistics, type GapStatistics } from "./fluxnet-gaps.js";
 export { resampleDaily, type DailyOptions, type DailySeries } from "./fluxnet-resample.js";
 export { UMOL_CO2_PER_S_TO_GC_PER_DAY, dailyAggregation, fluxnetUnits } from "./fluxnet-units.js";
 export * from "./cmip6.js";
-export { regridBilinear, regridConservative, regularGrid, type LatLonGrid } from "./regrid.js";
+export {
+  regridBilinear,
+  regridConservative,
+  regridField,
+  regularGrid,
+  type LatLonGrid,
+  type RegridMethod,
+} from "./regrid.js";
 export {
   ERA5_VARIABLES,
   era5Variable,

@@ -1,4 +1,4 @@
-import { FieldbenchError } from "@fieldbench/core";
+import { type Field, FieldbenchError, makeField } from "@fieldbench/core";
 
 /**
  * Regridding between regular latitude/longitude grids (a CMIP6 field onto the ERA5 grid, say).
@@ -214,4 +214,44 @@ export function regridConservative(data: ArrayLike<number>, src: LatLonGrid, dst
     }
   }
   return out;
+}
+
+export type RegridMethod = "bilinear" | "conservative";
+
+/**
+ * Regrids a [lat, lon] Field onto `dst`, returning a Field with the target coordinates. The source grid
+ * comes from the field's coords (`lat`/`latitude`, `lon`/`longitude`); pass CF bounds for conservative
+ * remapping when the file has them (CMIP6 lat_bnds/lon_bnds).
+ */
+export function regridField(
+  field: Field,
+  dst: LatLonGrid,
+  method: RegridMethod = "bilinear",
+  bounds: { latBounds?: ArrayLike<number>; lonBounds?: ArrayLike<number> } = {},
+): Field {
+  const coord = (names: string[]) => names.map((n) => field.coords?.[n]).find((c) => c !== undefined);
+  const lat = coord(["lat", "latitude"]);
+  const lon = coord(["lon", "longitude"]);
+  if (
+    field.shape.length !== 2 ||
+    lat === undefined ||
+    lon === undefined ||
+    typeof lat[0] === "string" ||
+    typeof lon[0] === "string"
+  ) {
+    throw new FieldbenchError(
+      "INVALID_VALUE",
+      `field ${field.name}: regridding needs a [lat, lon] field with numeric lat/lon coordinates`,
+    );
+  }
+  const src: LatLonGrid = { lat: lat as ArrayLike<number>, lon: lon as ArrayLike<number>, ...bounds };
+  const data = method === "bilinear" ? regridBilinear(field.data, src, dst) : regridConservative(field.data, src, dst);
+  return makeField({
+    name: field.name,
+    data,
+    shape: [dst.lat.length, dst.lon.length],
+    dims: ["latitude", "longitude"],
+    coords: { latitude: Float64Array.from(dst.lat), longitude: Float64Array.from(dst.lon) },
+    attrs: { ...field.attrs, regrid_method: method },
+  });
 }
