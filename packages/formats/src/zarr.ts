@@ -14,6 +14,7 @@ import { normalizeSelection, selectionShape, type NormalizedRange } from "./sele
 import { isZarrListing } from "./sniff.js";
 import type { FormatReader, OpenFile, OpenOptions, RawArray, Selection, VariableInfo } from "./types.js";
 import { installBoundedCodecs, isCodecKnown } from "./zarr-codecs.js";
+import { createBoundedQueue } from "./zarr-queue.js";
 import { type ZarrHierarchy, type ZarrNode, discoverHierarchy } from "./zarr-hierarchy.js";
 import { type HttpStoreOptions, createHttpStore } from "./zarr-http-store.js";
 import { type ZarrArrayMeta, toAttrs } from "./zarr-metadata.js";
@@ -50,6 +51,8 @@ export interface ZarrOpenOptions extends HttpStoreOptions {
 const MAX_CHUNK_BYTES = 1024 ** 3;
 /** A single read may not touch more chunks than this (each is a request on HTTP). */
 const MAX_CHUNKS_PER_READ = 1 << 20;
+/** Chunks fetched and decoded at once in one read (open files locally, requests over HTTP). */
+const CHUNK_CONCURRENCY = 16;
 
 export const reader: FormatReader = {
   format: "zarr",
@@ -276,6 +279,7 @@ async function readRanges(
   const result = await zarr.get(
     array,
     ranges.map((r) => zarr.slice(r.start, r.stop)),
+    { createQueue: () => createBoundedQueue(CHUNK_CONCURRENCY) },
   );
   const data = cOrder(result.data as ArrayLike<unknown>, result.shape, result.stride);
   return { dtype: meta.dtype, shape, data: toData(meta.dtype, data, where, path) };
