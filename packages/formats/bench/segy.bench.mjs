@@ -61,20 +61,24 @@ function writeCube(path) {
   closeSync(fd);
 }
 
+// Best of three runs on each side: the machine is shared, the minimum is the least disturbed.
 const SEGYIO = `
 import sys, time, segyio
 path = sys.argv[1]
-t0 = time.perf_counter()
-f = segyio.open(path)
-t1 = time.perf_counter()
-data = f.trace.raw[:]
-t2 = time.perf_counter()
-n = 0
-for il in f.ilines:
-    n += f.iline[il].shape[0]
-t3 = time.perf_counter()
-f.close()
-print(t1 - t0, t2 - t1, t3 - t2, data.shape[0], n)
+best = [float("inf")] * 3
+for _ in range(3):
+    t0 = time.perf_counter()
+    f = segyio.open(path)
+    t1 = time.perf_counter()
+    data = f.trace.raw[:]
+    t2 = time.perf_counter()
+    n = 0
+    for il in f.ilines:
+        n += f.iline[il].shape[0]
+    t3 = time.perf_counter()
+    f.close()
+    best = [min(b, x) for b, x in zip(best, (t1 - t0, t2 - t1, t3 - t2))]
+print(*best, data.shape[0], n)
 `;
 
 async function ours(path) {
@@ -105,15 +109,17 @@ const path = join(dir, "cube.ibm.sgy");
 try {
   writeCube(path);
   const mb = (3600 + TRACES * TRACE_BYTES) / 2 ** 20;
-  // Warm the page cache for both readers alike.
+  // Warm the page cache for both readers alike, then keep the best of three.
   await ours(path);
-  const mine = await ours(path);
+  const runs = [await ours(path), await ours(path), await ours(path)];
+  const best = (key) => Math.min(...runs.map((r) => r[key]));
+  const mine = { open: best("open"), cube: best("cube"), inlines: best("inlines"), traces: runs[0].traces };
   const py = spawnSync("/usr/bin/python3", ["-c", SEGYIO, path], { encoding: "utf8" });
   if (py.status !== 0) throw new Error(`segyio failed: ${py.stderr}`);
   const [open, raw, byInline, count] = py.stdout.trim().split(/\s+/).map(Number);
   if (count !== TRACES || mine.traces !== TRACES) throw new Error("trace counts differ");
   const rate = (seconds) => `${Math.round(TRACES / seconds).toLocaleString("en-US")} traces/s`;
-  console.log(`SEG-Y ${mb.toFixed(0)} MB, ${TRACES} traces x ${SAMPLES} IBM float samples\n`);
+  console.log(`SEG-Y ${mb.toFixed(0)} MB, ${TRACES} traces x ${SAMPLES} IBM float samples, best of 3 runs each\n`);
   console.log("| what | fieldbench | segyio | ratio (fieldbench time / segyio time) |");
   console.log("| --- | --- | --- | --- |");
   console.log(
