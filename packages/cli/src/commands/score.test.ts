@@ -166,6 +166,39 @@ print(float(rfne.mean()))
     expect(Math.abs(json.metrics.rfne - want) / want).toBeLessThan(1e-9);
   });
 
+  it("reads Zarr v2 written by zarr-python: a root array and a group member (store:fields)", async () => {
+    const make = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `
+import sys, zarr, numpy as np
+t = np.arange(2 * 3 * 32 * 32, dtype="f4").reshape(2, 3, 32, 32) % 7
+g = zarr.open_group(sys.argv[1] + "/truth.zarr", mode="w")
+g.create_dataset("fields", data=t, chunks=(1, 3, 32, 32))
+a = zarr.open(sys.argv[1] + "/pred.zarr", mode="w", shape=t.shape, chunks=(1, 3, 16, 16), dtype="f4")
+a[:] = t + 0.5
+`,
+        tmp,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(make.stderr).toBe("");
+    const r = await run([
+      "score",
+      "--pred",
+      join(tmp, "pred.zarr"),
+      "--truth",
+      `${join(tmp, "truth.zarr")}:fields`,
+      "--metrics",
+      "mse,mae,in_abs",
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    // A constant offset of 0.5: mse 0.25, mae 0.5, in_abs 0.5 (exact in float32).
+    expect(JSON.parse(r.stdout).metrics).toEqual({ mse: 0.25, mae: 0.5, in_abs: 0.5 });
+  });
+
   it("exit 2 with one line for mismatched shapes, unknown metrics, unreadable files and bad channel lists", async () => {
     await writeNpy(join(tmp, "a.npy"), new Float32Array(2 * 16 * 16), [2, 16, 16]);
     await writeNpy(join(tmp, "b.npy"), new Float32Array(2 * 16 * 20), [2, 16, 20]);
