@@ -242,6 +242,18 @@ a[:] = t + 0.5
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^metric/);
     expect(r.stdout).toMatch(/psnr\s+Infinity/);
+    const j = await run([
+      "score",
+      "--pred",
+      join(tmp, "c.npy"),
+      "--truth",
+      join(tmp, "c.npy"),
+      "--metrics",
+      "mse,psnr",
+      "--json",
+    ]);
+    // pred = truth: mse 0, psnr +Infinity (SuperBench's eval.py), printed as null and named in nonFinite.
+    expect(JSON.parse(j.stdout)).toMatchObject({ metrics: { mse: 0, psnr: null }, nonFinite: { psnr: "Infinity" } });
     const help = await run(["score", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:/);

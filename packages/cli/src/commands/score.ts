@@ -37,7 +37,8 @@ export function registerScore(program: Command, io: CliIo): void {
     .addHelpText(
       "after",
       "\nOutput (--json): {metrics:{name:value}, perChannel:[{name:value}...], channels, ci95:{name:[lo,hi]},\n" +
-        "snapshots, maskedTruth, invalidPrediction}: the mean over (snapshot, channel) as SuperBench, NaN/Inf as null.\n" +
+        'snapshots, maskedTruth, invalidPrediction, nonFinite:{name:"NaN"|"Infinity"}}: the mean over (snapshot, channel) as\n' +
+        "SuperBench; JSON has no NaN/Infinity, so such values print as null and are named in nonFinite.\n" +
         "Truth NaN pixels are masked and counted; NaN/Inf predictions are counted and make the metrics they touch NaN.\n" +
         "Metrics: mse mae rmse rfne in_abs in_rel psnr ssim ssim_full psnr_range ms_ssim div_mse div_mse_truth div_mse_periodic\n" +
         "  div_mse_periodic_truth vort_rfne ke_rel enstrophy_rel spectrum_lsd spectrum_lsd_low spectrum_lsd_mid\n" +
@@ -188,6 +189,15 @@ async function readWhole(target: string, flag: string): Promise<Float32Array> {
   }
 }
 
+/** JSON has no NaN or Infinity (printJson writes null): name them here so a null is never ambiguous. */
+function nonFinite(metrics: Readonly<Record<string, number>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(metrics)
+      .filter(([, v]) => !Number.isFinite(v))
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
+
 function report(result: SourcesScore, channelNames: readonly string[] | undefined, json: boolean, io: CliIo): void {
   const channels = channelNames ?? result.perChannel.map((_, c) => `channel_${c}`);
   if (json) {
@@ -199,6 +209,7 @@ function report(result: SourcesScore, channelNames: readonly string[] | undefine
       snapshots: result.snapshots,
       maskedTruth: result.maskedTruth,
       invalidPrediction: result.invalidPrediction,
+      nonFinite: nonFinite(result.metrics),
     });
     return;
   }
