@@ -91,5 +91,15 @@ export function resampleDaily(series: FluxnetSeries, options: DailyOptions = {})
     gaps[name] = gapStatistics(out, days);
     coverage[name] = cover;
   }
-  return { ...series, resolution: "DD", time: days, fields, gaps, coverage };
+  return { ...series, resolution: "DD", time: days, fields, gaps, coverage, absentRecords: absentDays(days) };
+}
+
+/** Days with no record at all between the first and last day (their coverage would be 0). */
+function absentDays(days: readonly string[]): number {
+  let absent = 0;
+  for (let i = 1; i < days.length; i++) {
+    const jump = (Date.parse(days[i] as string) - Date.parse(days[i - 1] as string)) / 86_400_000;
+    if (jump > 1) absent += Math.round(jump) - 1;
+  }
+  return absent;
 }

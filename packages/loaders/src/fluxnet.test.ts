@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isFieldbenchError } from "@fieldbench/core";
 import { describe, expect, it } from "vitest";
@@ -69,6 +71,23 @@ describe("loadFluxnet", () => {
     await expect(loadFluxnet(DD, { qc: { maxFlag: 1 } })).rejects.toSatisfy((e) =>
       isFieldbenchError(e, "INVALID_VALUE"),
     );
+  });
+
+  it("counts records absent from the time axis", async () => {
+    const path = join(
+      mkdtempSync(join(tmpdir(), "fluxnet-absent-")),
+      "FLX_US-Xx1_FLUXNET2015_SUBSET_HH_2005-2005_1-4.csv",
+    );
+    // 00:00, 00:30, then 02:00: the 01:00 and 01:30 records are absent
+    writeFileSync(
+      path,
+      "TIMESTAMP_START,TIMESTAMP_END,TA_F\n200501010000,200501010030,1\n200501010030,200501010100,2\n200501010200,200501010230,3\n",
+    );
+    const series = await loadFluxnet(path);
+    expect(series.absentRecords).toBe(2);
+    expect(series.gaps.TA_F?.missing).toBe(0);
+    const daily = resampleDaily(series, { coverage: 0 });
+    expect(daily.coverage.TA_F?.[0]).toBeCloseTo(3 / 48, 12);
   });
 
   it("reads AmeriFlux BASE files", async () => {

@@ -36,6 +36,8 @@ export interface FluxnetSeries {
   readonly gaps: Readonly<Record<string, GapStatistics>>;
   /** Values present in the file but removed by the QC filter, per variable. */
   readonly qcRemoved: Readonly<Record<string, number>>;
+  /** HH/HR: records absent from the file altogether (jumps in the time axis), which no variable's gaps count. */
+  readonly absentRecords: number;
 }
 
 export async function loadFluxnet(path: string, options: FluxnetLoadOptions = {}): Promise<FluxnetSeries> {
@@ -104,6 +106,7 @@ export async function loadFluxnet(path: string, options: FluxnetLoadOptions = {}
   }
   return {
     path,
+    absentRecords: absentRecords(minutes, resolution),
     site: table.site,
     product: table.fileName?.product,
     resolution,
@@ -149,4 +152,16 @@ function utcSuffix(hours: number, path: string): string {
   const sign = hours < 0 ? "-" : "+";
   const total = Math.abs(hours) * 60;
   return `${sign}${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+}
+
+/** Records missing between consecutive timestamps of an HH (30 min) or HR (60 min) file; 0 otherwise. */
+function absentRecords(minutes: readonly number[], resolution: Resolution): number {
+  const step = resolution === "HH" ? 30 : resolution === "HR" ? 60 : 0;
+  if (step === 0) return 0;
+  let absent = 0;
+  for (let i = 1; i < minutes.length; i++) {
+    const jump = (minutes[i] as number) - (minutes[i - 1] as number);
+    if (jump > step) absent += Math.round(jump / step) - 1;
+  }
+  return absent;
 }

@@ -173,6 +173,14 @@ describe("FLUXNET bad input", () => {
     expect(err.message).toMatch(/text-value\.csv: line 4: column TA_F: "warm" is not a number$/);
   });
 
+  it("refuses records out of time order or repeated", async () => {
+    const text = `${header}\n200501010030,200501010100,1,2\n200501010000,200501010030,1,2\n`;
+    const err = await openError("unsorted.csv", text);
+    expect(err.message).toMatch(
+      /unsorted\.csv: line 3: TIMESTAMP_START 200501010000 does not follow the previous record's/,
+    );
+  });
+
   it("refuses an impossible timestamp and an empty field", async () => {
     const bad = await openError("bad-date.csv", `${header}\n200502300000,200502300030,1,2\n`);
     expect(bad.message).toMatch(

@@ -95,6 +95,13 @@ export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
       }
       lastEnd = end;
     }
+    if (lastStart !== undefined && start <= lastStart) {
+      const text = fieldText(bytes, from, to, timeAt);
+      throw fail(
+        n,
+        `${columns[timeAt]} ${text} does not follow the previous record's (records must be in time order, once each)`,
+      );
+    }
     if (rows === 0) first = start;
     else if (rows === 1) second = start;
     lastStart = start;
