@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { randomField, runPython } from "../_python.js";
 import { scoreSnapshot } from "../score.js";
 import { divergenceMeanSquare } from "./divergence.js";
-import { vorticityFd, vorticitySpectral } from "./vorticity.js";
+import { vorticityFd, vorticityFdRow, vorticitySpectral } from "./vorticity.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "physics-test-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -125,6 +125,39 @@ describe("vorticity", () => {
       expect(maxSp).toBeLessThan(5e-6);
     }
     expect(Math.log2((errors[0] as number) / (errors[1] as number))).toBeGreaterThan(3.8);
+  });
+
+  it("the row-streamed vorticity equals the whole-field one, and vort_rfne matches numpy on random fields", async () => {
+    const h = 24;
+    const w = 40;
+    const uv = randomField(12, 2, h, w, 1);
+    const pred = uv.map((x, i) => x + 0.05 * Math.cos(i));
+    const spacing = (2 * Math.PI) / w;
+    const whole = vorticityFd(uv.subarray(0, h * w), uv.subarray(h * w), h, w, spacing);
+    const row = new Float64Array(w);
+    for (let i = 0; i < h; i++) {
+      vorticityFdRow(uv.subarray(0, h * w), uv.subarray(h * w), h, w, spacing, i, row);
+      // Same stencil, different rounding order: (dv - du) / 12h against dv / 12h - du / 12h.
+      for (let j = 0; j < w; j++) expect(row[j]).toBeCloseTo(whole[i * w + j] as number, 10);
+    }
+    await writeNpy(join(tmp, "vp.npy"), pred, [2, h, w]);
+    await writeNpy(join(tmp, "vt.npy"), uv, [2, h, w]);
+    const ref = runPython(
+      `
+import json, sys, numpy as np
+def vort(a):
+    u, v = a[0].astype("f8"), a[1].astype("f8"); step = 2 * np.pi / a.shape[2]
+    d = lambda f, ax: (np.roll(f, 2, ax) - 8 * np.roll(f, 1, ax) + 8 * np.roll(f, -1, ax) - np.roll(f, -2, ax)) / (12 * step)
+    return d(v, 0) - d(u, 1)
+wp, wt = vort(np.load(sys.argv[1])), vort(np.load(sys.argv[2]))
+print(json.dumps({"vort_rfne": float(np.linalg.norm(wt - wp) / np.linalg.norm(wt)),
+  "enstrophy_rel": float(abs((wp ** 2).mean() - (wt ** 2).mean()) / (wt ** 2).mean())}))
+`,
+      [join(tmp, "vp.npy"), join(tmp, "vt.npy")],
+    ) as Record<string, number>;
+    const s = await scoreSnapshot(pred, uv, [2, h, w], { metrics: ["vort_rfne", "enstrophy_rel"] });
+    expect(Math.abs((s.snapshot.vort_rfne as number) / (ref.vort_rfne as number) - 1)).toBeLessThan(1e-9);
+    expect(Math.abs((s.snapshot.enstrophy_rel as number) / (ref.enstrophy_rel as number) - 1)).toBeLessThan(1e-6);
   });
 
   it("vort_rfne, ke_rel and enstrophy_rel by hand: a prediction scaled by s", async () => {

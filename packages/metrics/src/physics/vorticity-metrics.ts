@@ -1,6 +1,6 @@
 import { type SnapshotInput, type SnapshotMetric, type Stats, needsUV } from "../metric.js";
 import { gridSpacing } from "./divergence.js";
-import { vorticityFd } from "./vorticity.js";
+import { vorticityFdRow } from "./vorticity.js";
 
 /**
  * Statistics from (u, v) = channels 0, 1 in raw units, with the finite-difference vorticity (periodic, 4th order):
@@ -10,16 +10,26 @@ export function vorticityStatistics(input: SnapshotInput): Stats {
   const [, h, w] = input.shape;
   const n = h * w;
   const spacing = gridSpacing(input, w);
-  const wp = vorticityFd(input.pred.subarray(0, n), input.pred.subarray(n, 2 * n), h, w, spacing);
-  const wt = vorticityFd(input.truth.subarray(0, n), input.truth.subarray(n, 2 * n), h, w, spacing);
+  const up = input.pred.subarray(0, n);
+  const vp = input.pred.subarray(n, 2 * n);
+  const ut = input.truth.subarray(0, n);
+  const vt = input.truth.subarray(n, 2 * n);
+  // One row of each vorticity at a time (vorticityFdRow), so no H x W temporaries are allocated.
+  const wp = new Float64Array(w);
+  const wt = new Float64Array(w);
   let err = 0;
   let ref = 0;
   let zp = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (wt[i] as number) - (wp[i] as number);
-    err += d * d;
-    ref += (wt[i] as number) ** 2;
-    zp += (wp[i] as number) ** 2;
+  for (let i = 0; i < h; i++) {
+    vorticityFdRow(up, vp, h, w, spacing, i, wp);
+    vorticityFdRow(ut, vt, h, w, spacing, i, wt);
+    for (let j = 0; j < w; j++) {
+      const a = wt[j] as number;
+      const b = wp[j] as number;
+      err += (a - b) * (a - b);
+      ref += a * a;
+      zp += b * b;
+    }
   }
   let kp = 0;
   let kt = 0;

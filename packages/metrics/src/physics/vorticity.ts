@@ -21,6 +21,41 @@ export function vorticityFd(
   return dvdx;
 }
 
+/** Row i of the finite-difference vorticity (same stencil and wrap as vorticityFd), written into `out`. */
+export function vorticityFdRow(
+  u: ArrayLike<number>,
+  v: ArrayLike<number>,
+  h: number,
+  w: number,
+  spacing: number,
+  i: number,
+  out: Float64Array,
+): void {
+  const inv = 1 / (12 * spacing);
+  const m2 = ((i - 2 + h) % h) * w;
+  const m1 = ((i - 1 + h) % h) * w;
+  const p1 = ((i + 1) % h) * w;
+  const p2 = ((i + 2) % h) * w;
+  const o = i * w;
+  const wrap = (j: number): number => (j + w) % w;
+  for (let j = 2; j < w - 2; j++) {
+    const dvdx = (v[m2 + j] as number) - 8 * (v[m1 + j] as number) + 8 * (v[p1 + j] as number) - (v[p2 + j] as number);
+    const dudy =
+      (u[o + j - 2] as number) - 8 * (u[o + j - 1] as number) + 8 * (u[o + j + 1] as number) - (u[o + j + 2] as number);
+    out[j] = (dvdx - dudy) * inv;
+  }
+  for (const j of new Set([0, 1, w - 2, w - 1])) {
+    if (j < 0 || j >= w) continue;
+    const dvdx = (v[m2 + j] as number) - 8 * (v[m1 + j] as number) + 8 * (v[p1 + j] as number) - (v[p2 + j] as number);
+    const dudy =
+      (u[o + wrap(j - 2)] as number) -
+      8 * (u[o + wrap(j - 1)] as number) +
+      8 * (u[o + wrap(j + 1)] as number) -
+      (u[o + wrap(j + 2)] as number);
+    out[j] = (dvdx - dudy) * inv;
+  }
+}
+
 function wavenumber(index: number, n: number, spacing: number): number {
   if (2 * index === n) return 0;
   const f = index < n / 2 ? index : index - n;
