@@ -143,6 +143,41 @@ describe("FLUXNET reader", () => {
   });
 });
 
+describe("FLUXNET line endings and time zones", () => {
+  it("reads CRLF files and ignores the machine's time zone", async () => {
+    const saved = process.env.TZ;
+    process.env.TZ = "America/New_York"; // a zone that sprang forward at 2005-04-03 02:00
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "fieldbench-fluxnet-crlf-"));
+      const path = join(dir, "FLX_US-Xx1_FLUXNET2015_SUBSET_HH_2005-2005_1-4.csv");
+      const rows = [
+        "TIMESTAMP_START,TIMESTAMP_END,NEE_VUT_REF",
+        "200504030130,200504030200,1",
+        "200504030200,200504030230,-9999",
+        "200504030230,200504030300,3",
+      ];
+      writeFileSync(path, `${rows.join("\r\n")}\r\n`);
+      const file = await openFile(path);
+      expect(file.extra?.fluxnet).toMatchObject({
+        site: "US-Xx1",
+        resolution: "HH",
+        rows: 3,
+        start: "2005-04-03T01:30",
+        end: "2005-04-03T03:00",
+      });
+      expect((await variableValues(file, "time")).values).toEqual([
+        "2005-04-03T01:30:00",
+        "2005-04-03T02:00:00",
+        "2005-04-03T02:30:00",
+      ]);
+      expect((await variableValues(file, "NEE_VUT_REF")).values).toEqual([1, null, 3]);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
+
 describe("FLUXNET bad input", () => {
   const dir = mkdtempSync(join(tmpdir(), "fieldbench-fluxnet-"));
   const header = "TIMESTAMP_START,TIMESTAMP_END,TA_F,NEE_VUT_REF";
