@@ -105,6 +105,8 @@ export async function openZarr(store: ZarrStore, options: ZarrOpenOptions = {}):
     if (pending === undefined) {
       pending = openZarritaArray(hierarchy, node);
       opened.set(name, pending);
+      // A failed open (a network hiccup) is retried by the next read rather than remembered.
+      pending.catch(() => opened.delete(name));
     }
     return pending;
   };
