@@ -70,10 +70,19 @@ function segyOptions(options: OpenOptions): SegyOpenOptions {
  * [trace] variable named as segyio names it.
  */
 async function openSegyFile(path: string, options: OpenOptions = {}): Promise<OpenFile> {
-  const segy = await SegyFile.open(path, segyOptions(options));
   const opts = segyOptions(options);
-  const geometry = opts.ignoreGeometry ? undefined : await segy.geometry();
-  const { traceCount, samplesPerTrace, format } = { ...segy.layout, format: segy.layout.format };
+  const segy = await SegyFile.open(path, opts);
+  try {
+    return await describeSegy(segy, opts.ignoreGeometry ? undefined : await segy.geometry());
+  } catch (err) {
+    await segy.close();
+    throw err;
+  }
+}
+
+async function describeSegy(segy: SegyFile, geometry: SegyGeometry | undefined): Promise<OpenFile> {
+  const path = segy.path;
+  const { traceCount, samplesPerTrace, format } = segy.layout;
   const isCube = geometry?.kind === "cube";
   const sampleAxis = await segy.sampleAxis();
   const dataDims = isCube ? ["inline", "crossline", "sample"] : ["trace", "sample"];
