@@ -1,12 +1,16 @@
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { registerDatasetsCatalog } from "./datasets-catalog.js";
+import { registerDatasetsCmip6 } from "./datasets-cmip6.js";
 
 /**
  * `fieldbench datasets <subcommand>`: each subcommand lives in its own datasets-<name>.ts and is
  * attached here with one line in SUBCOMMANDS (list, info, generate, download, verify, catalog, ...).
  */
-const SUBCOMMANDS: readonly ((datasets: Command, io: CliIo) => void)[] = [registerDatasetsCatalog];
+const SUBCOMMANDS: readonly ((datasets: Command, io: CliIo) => void)[] = [
+  registerDatasetsCatalog,
+  registerDatasetsCmip6,
+];
 
 export function registerDatasets(program: Command, io: CliIo): void {
   const datasets = program
