@@ -9,8 +9,23 @@ import { FieldbenchError } from "@fieldbench/core";
  * in use, Dawn aborts the process ("futex facility returned an unexpected error code"). Kept here for the process.
  */
 const keepAlive: unknown[] = [];
+/**
+ * One device per process, shared by every solver (a second Dawn instance in the same process left mapAsync
+ * unresolved on the GPU machine). Solvers free their own buffers and never destroy the device.
+ */
+let shared: Promise<GPUDevice> | undefined;
 
-export async function openGpuDevice(): Promise<GPUDevice> {
+export function openGpuDevice(): Promise<GPUDevice> {
+  if (shared === undefined) {
+    shared = openNewDevice();
+    shared.catch(() => {
+      shared = undefined;
+    });
+  }
+  return shared;
+}
+
+async function openNewDevice(): Promise<GPUDevice> {
   let adapter: GPUAdapter | null = null;
   try {
     const webgpu = await import("webgpu");
