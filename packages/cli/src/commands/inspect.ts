@@ -25,6 +25,7 @@ export function registerInspect(program: Command, io: CliIo): void {
     .addHelpText(
       "after",
       "\nFormats: netcdf3 (classic, 64-bit offset, CDF5), netcdf4, hdf5, zarr (v2, v3, local or http), npy, segy, fluxnet, grib2.\n" +
+        "ERA5 and CMIP6 files also get an era5 / cmip6 block (layout, variables, model, experiment, member, calendar, time range).\n" +
         "Examples:\n" +
         "  fieldbench inspect t2m.nc                       # a header in the manner of ncdump -h\n" +
         "  fieldbench inspect t2m.nc --json                # {format, dims, attrs, variables}\n" +
