@@ -45,9 +45,21 @@ function geometrySummary(file: SegyFile, g: SegyGeometry): Record<string, unknow
     inlineRange: range(g.inlines),
     crosslineRange: range(g.crosslines),
     missing: g.missing,
+    missingCells: missingCells(g, 100),
     duplicates: g.duplicates,
     reason: g.reason,
   };
+}
+
+/** The first `limit` [inline, crossline] cells without a trace. */
+function missingCells(g: SegyGeometry, limit: number): [number, number][] {
+  const out: [number, number][] = [];
+  const nx = g.crosslines.length;
+  for (let cell = 0; cell < g.traceIndex.length && out.length < limit; cell++) {
+    if (g.traceIndex[cell] === -1)
+      out.push([g.inlines[Math.floor(cell / nx)] as number, g.crosslines[cell % nx] as number]);
+  }
+  return out;
 }
 
 /** Numeric options from `inspect --inline-byte/--crossline-byte` or programmatic callers. */

@@ -132,6 +132,11 @@ describe("SEG-Y geometry", () => {
     const geometry = (segyOf(file) as unknown as { geometry: Record<string, unknown> }).geometry;
     // 4 inlines x 5 crosslines = 20 cells; the script removed (1,12), (3,10) and (4,14)
     expect(geometry).toMatchObject({ kind: "irregular", sorting: "inline", inlines: 4, crosslines: 5, missing: 3 });
+    expect(geometry.missingCells).toEqual([
+      [1, 12],
+      [3, 10],
+      [4, 14],
+    ]);
     expect(file.variables.find((v) => v.name === "data")?.shape).toEqual([17, 24]);
     await file.close();
   });
