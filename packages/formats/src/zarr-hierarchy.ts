@@ -1,4 +1,4 @@
-import { FieldbenchError } from "@fieldbench/core";
+import { FieldbenchError, isFieldbenchError } from "@fieldbench/core";
 import { type ZarrNodeMeta, isObject, parseJson, parseV2Array, parseV3Node } from "./zarr-metadata.js";
 import { type StoreKey, type ZarrStore, assertSafeKey, isMetadataKey } from "./zarr-store.js";
 
@@ -194,10 +194,14 @@ async function walk(store: ZarrStore, readNode: ReadNode): Promise<ZarrNode[]> {
     for (const { path, depth } of frontier) {
       const { dirs } = await list(path === "" ? "/" : (`/${path}` as StoreKey));
       for (const dir of dirs) {
+        if (/[\\\0%]/.test(dir)) continue; // not a name a Zarr writer produces, and not a safe key
         const child = path === "" ? dir : `${path}/${dir}`;
-        const { files } = await list(`/${child}` as StoreKey);
-        if (!files.some((f) => f === ".zarray" || f === ".zgroup" || f === "zarr.json")) continue;
-        const node = await readNode(store, child);
+        // Probe the child's metadata rather than list it: an array folder may hold a million chunk files.
+        const node = await readNode(store, child).catch((err: unknown) => {
+          if (isFieldbenchError(err, "VARIABLE_NOT_FOUND")) return undefined;
+          throw err;
+        });
+        if (node === undefined) continue;
         nodes.push(node);
         if (nodes.length > MAX_NODES) throw tooMany(store);
         if (node.meta.kind === "group" && depth + 1 < MAX_DEPTH) next.push({ path: child, depth: depth + 1 });

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,8 +7,8 @@ import { isFieldbenchError } from "@fieldbench/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeFile, variableStats } from "./inspect.js";
 import { openFile } from "./open.js";
-import { openZarrStore } from "./zarr.js";
-import { createLocalStore } from "./zarr-store.js";
+import { openZarr, openZarrStore } from "./zarr.js";
+import { type StoreKey, createLocalStore } from "./zarr-store.js";
 
 /**
  * Fixtures and expected values come from tools/fixtures/zarr.py: v2 stores written by zarr-python 2.13
@@ -179,6 +179,24 @@ describe("zarr metadata", () => {
     expect((await file.read("names", [[1, 3]])).data).toEqual(["beta", "gamma"]);
     const v3 = await openFile(join(FIXTURES, "v3.group.consolidated.zarr"));
     expect(v3.extra).toEqual({ zarr: { zarrFormat: 3, discovery: "consolidated" } });
+  });
+
+  it("the walk lists only groups (never an array folder full of chunks) and skips folders without metadata", async () => {
+    const root = join(tmp, "walk.zarr");
+    cpSync(join(FIXTURES, "v2.group.misc.zarr"), root, { recursive: true });
+    mkdirSync(join(root, "a", "not-a-node"));
+    const local = await createLocalStore(root);
+    const listed: string[] = [];
+    const store = {
+      ...local,
+      list: async (prefix: StoreKey) => {
+        listed.push(prefix);
+        return (await local.list?.(prefix)) ?? { dirs: [], files: [] };
+      },
+    };
+    const file = await openZarr(store);
+    expect(file.variables.map((v) => v.name)).toEqual(["a/b/c", "flags", "names", "scalar"]);
+    expect(listed.sort()).toEqual(["/", "/a", "/a/b"]);
   });
 
   it("variableStats of the packed int16 t2m equal numpy's (float64) and xarray's (float32) after masking and unpacking", async () => {
