@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../io.js";
 import { registerDatasetsCatalog } from "./datasets-catalog.js";
 import { registerDatasetsCmip6 } from "./datasets-cmip6.js";
+import { registerDatasetsGenerate } from "./datasets-generate.js";
 
 /**
  * `fieldbench datasets <subcommand>`: each subcommand lives in its own datasets-<name>.ts and is
@@ -10,6 +11,7 @@ import { registerDatasetsCmip6 } from "./datasets-cmip6.js";
 const SUBCOMMANDS: readonly ((datasets: Command, io: CliIo) => void)[] = [
   registerDatasetsCatalog,
   registerDatasetsCmip6,
+  registerDatasetsGenerate,
 ];
 
 export function registerDatasets(program: Command, io: CliIo): void {
