@@ -1,4 +1,4 @@
-import { type AttrValue, type Attrs, type DType, FieldbenchError } from "@fieldbench/core";
+import { type AttrValue, type Attrs, type DType, FieldbenchError, isFieldbenchError } from "@fieldbench/core";
 
 /** One array as its metadata declares it, checked before zarrita sees it. */
 export interface ZarrArrayMeta {
@@ -20,6 +20,8 @@ export interface ZarrArrayMeta {
   /** Raw attributes, `_ARRAY_DIMENSIONS` included. */
   readonly rawAttrs: Record<string, unknown>;
   readonly dimensionNames?: (string | null)[];
+  /** Why fieldbench cannot read this (valid) array, e.g. a complex dtype; such arrays are not listed. */
+  readonly unsupported?: string;
 }
 
 export interface ZarrGroupMeta {
@@ -96,17 +98,32 @@ function zarrTypeToDType(zarrType: string, where: string): DType {
   const numeric = NUMERIC[zarrType];
   if (numeric !== undefined) return numeric;
   if (zarrType === "string" || zarrType === "v2:object" || /^v2:[US]\d+$/.test(zarrType)) return "string";
-  if (zarrType === "float16") {
-    throw new FieldbenchError("UNSUPPORTED", `${where}: float16 arrays are not read (Node 20 has no Float16Array)`, {
-      path: where,
-    });
-  }
+  if (zarrType === "float16") throw unsupportedType(where, "float16 (Node 20 has no Float16Array)");
+  if (/^(complex\d+|r\d+|v2:[cmMV].*)$/.test(zarrType)) throw unsupportedType(where, zarrType.replace(/^v2:/, ""));
   return corrupt(where, `unknown data type ${JSON.stringify(zarrType).slice(0, 60)}`);
+}
+
+/** The fieldbench dtype, or (for a valid type we do not read) the reason, so the rest of the store still opens. */
+function dtypeOrReason(zarrType: string, where: string): { dtype: DType; unsupported?: string } {
+  try {
+    return { dtype: zarrTypeToDType(zarrType, where) };
+  } catch (err) {
+    if (!isFieldbenchError(err, "UNSUPPORTED")) throw err;
+    return { dtype: "uint8", unsupported: err.message };
+  }
+}
+
+/** A valid Zarr data type fieldbench does not read (complex, datetime, raw bits, structured). */
+function unsupportedType(where: string, what: string): FieldbenchError {
+  return new FieldbenchError("UNSUPPORTED", `${where}: arrays of ${what.slice(0, 60)} are not read`, { path: where });
 }
 
 function v2Type(dtype: unknown, where: string): string {
   if (dtype === "|O") return "v2:object";
-  if (typeof dtype !== "string") return corrupt(where, "dtype must be a string (structured dtypes are not read)");
+  if (Array.isArray(dtype)) throw unsupportedType(where, "a structured dtype");
+  if (typeof dtype !== "string") return corrupt(where, "dtype must be a string");
+  // Complex, datetime/timedelta and void types are valid numpy dtypes that fieldbench does not read.
+  if (/^[<>|]([cV]\d+|[mM]8(\[\w+\])?)$/.test(dtype)) return `v2:${dtype.slice(1)}`;
   const match = /^([<>|])([a-zA-Z]\d+)$/.exec(dtype);
   if (match === null) return corrupt(where, `unknown dtype ${JSON.stringify(dtype).slice(0, 60)}`);
   const rest = match[2] as string;
@@ -155,7 +172,7 @@ export function parseV2Array(
     chunks,
     decodeChunks: chunks,
     zarrType,
-    dtype: zarrTypeToDType(zarrType, where),
+    ...dtypeOrReason(zarrType, where),
     fillValue: zarray.fill_value,
     codecNames: ids,
     registryNames: ids.map((id) => (id === "fixedscaleoffset" ? "scale_offset" : `numcodecs.${id}`)),
@@ -226,7 +243,7 @@ export function parseV3Node(meta: Record<string, unknown>, where: string): ZarrN
     chunks,
     decodeChunks,
     zarrType,
-    dtype: zarrTypeToDType(zarrType, where),
+    ...dtypeOrReason(zarrType, where),
     fillValue: meta.fill_value,
     codecNames: names,
     registryNames: registry,

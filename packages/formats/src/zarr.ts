@@ -88,7 +88,11 @@ export async function openZarr(store: ZarrStore, options: ZarrOpenOptions = {}):
     throw asFieldbenchError(err, `${store.location}: not a readable Zarr store`, store.location);
   });
   const rootName = rootArrayName(store.location);
-  const arrays = hierarchy.nodes.filter((n): n is ZarrNode & { meta: ZarrArrayMeta } => n.meta.kind === "array");
+  const allArrays = hierarchy.nodes.filter((n): n is ZarrNode & { meta: ZarrArrayMeta } => n.meta.kind === "array");
+  const arrays = allArrays.filter((n) => n.meta.unsupported === undefined);
+  const skipped = allArrays
+    .filter((n) => n.meta.unsupported !== undefined)
+    .map((n) => ({ name: n.path === "" ? rootName : n.path, reason: n.meta.unsupported }));
   const variables = arrays.map((node) => variableInfo(node, rootName));
   const byName = new Map(variables.map((v, i) => [v.name, arrays[i] as ZarrNode & { meta: ZarrArrayMeta }]));
   const dims: Record<string, number> = {};
@@ -116,7 +120,13 @@ export async function openZarr(store: ZarrStore, options: ZarrOpenOptions = {}):
     dims,
     attrs,
     variables,
-    extra: { zarr: { zarrFormat: hierarchy.version, discovery: hierarchy.discovery } },
+    extra: {
+      zarr: {
+        zarrFormat: hierarchy.version,
+        discovery: hierarchy.discovery,
+        ...(skipped.length > 0 ? { skipped } : {}),
+      },
+    },
     async read(name: string, selection?: Selection): Promise<RawArray> {
       const node = byName.get(name) ?? byName.get(name.replace(/^\/+/, ""));
       if (node === undefined) {
