@@ -10,6 +10,7 @@ import {
   openFile,
   stringAttr,
 } from "@fieldbench/formats";
+import { decodeToFloat32 } from "./decode-f32.js";
 import { type Era5Variable, era5Variable, findEra5Variable } from "./era5-vocabulary.js";
 
 /**
@@ -151,11 +152,11 @@ async function griddedSource(file: OpenFile): Promise<Era5Source> {
       }
     });
     const raw = await file.read(info.name, selection as Selection);
-    let values = decodeVariable(raw.data as NumericArray, info.attrs, info.name).values;
+    let values = decodeToFloat32(raw.data as NumericArray, info.attrs, info.name);
     const plane = latitude.length * longitude.length;
     // Legacy CDS files mixing ERA5 and ERA5T carry an expver dim: each time has data in one of them.
     if (expverAxis >= 0) values = mergeExpver(values, plane);
-    return era5Field(vocab, Float32Array.from(values.subarray(0, plane)), coords, times[timeIndex]);
+    return era5Field(vocab, values.length === plane ? values : values.slice(0, plane), coords, times[timeIndex]);
   };
   return {
     path: file.path,
@@ -169,7 +170,7 @@ async function griddedSource(file: OpenFile): Promise<Era5Source> {
   };
 }
 
-function mergeExpver(values: Float64Array, plane: number): Float64Array {
+function mergeExpver(values: Float32Array, plane: number): Float32Array {
   const out = values.slice(0, plane);
   for (let k = plane; k < values.length; k += plane) {
     for (let i = 0; i < plane; i++) if (Number.isNaN(out[i] as number)) out[i] = values[k + i] as number;

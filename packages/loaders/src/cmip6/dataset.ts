@@ -17,6 +17,7 @@ import {
   openFile,
   stringAttr,
 } from "@fieldbench/formats";
+import { decodeToFloat32 } from "../decode-f32.js";
 import { type Cmip6Attributes, checkCmip6Attributes } from "./attributes.js";
 import { type Cmip6FileName, parseCmip6Directory, parseCmip6FileName } from "./drs.js";
 import { type TimeIssue, dayNumberToDate, findTimeIssues, fromDayNumber, toDayNumber } from "./time-axis.js";
@@ -241,10 +242,9 @@ async function assemble(unsorted: Part[], options: OpenCmip6Options): Promise<Cm
     if (at === undefined) throw new FieldbenchError("BAD_USAGE", `time step ${i} is outside 0..${index.length - 1}`);
     const v = findVariable(at.part.file, variable);
     const raw = await at.part.file.read(variable, [at.local]);
-    const decoded = decodeVariable(raw.data as NumericArray, v.attrs, variable).values;
     return makeField({
       name: variable,
-      data: Float32Array.from(decoded),
+      data: decodeToFloat32(raw.data as NumericArray, v.attrs, variable),
       shape: stepShape,
       dims: stepDims,
       coords: {
