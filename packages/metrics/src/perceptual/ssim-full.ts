@@ -13,7 +13,11 @@ function paddedRows(rows: RowLoader, h: number, w: number, pad: number): RowLoad
   const src = new Float64Array(w);
   return (r, out) => {
     rows(reflect(r - pad, h), src);
-    for (let j = 0; j < w + 2 * pad; j++) out[j] = src[reflect(j - pad, w)] as number;
+    out.set(src, pad);
+    for (let j = 0; j < pad; j++) {
+      out[j] = src[reflect(j - pad, w)] as number;
+      out[w + pad + j] = src[reflect(w + j, w)] as number;
+    }
   };
 }
 
