@@ -1,3 +1,4 @@
+export { createRealFft2d, type RealFft2d } from "./fft/real-fft-2d.js";
 export {
   createComplexFft,
   createComplexFft2d,
