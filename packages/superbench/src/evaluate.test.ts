@@ -93,3 +93,22 @@ describe("compat metrics of bicubic-superbench", () => {
     expect(divRel).toBeLessThan(1e-5);
   });
 });
+
+describe("ERA5 through the protocol", () => {
+  it("uses plain bicubic for the bicubic tasks and adds latitude-weighted RMSE in default mode", async () => {
+    const spec = getDataset("era5");
+    const task = resolveTask("bicubic-x16", spec);
+    expect(task).toMatchObject({ degradation: "bicubic", scale: 16 });
+    const [h, w] = spec.hr;
+    // A smooth field around each channel's mean: 3 x 720 x 1440.
+    const hr = new Float32Array(3 * h * w);
+    for (let c = 0; c < 3; c++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++)
+          hr[(c * h + y) * w + x] = spec.mean[c]! + spec.std[c]! * Math.sin(y / 37) * Math.cos(x / 53);
+    const model = await createModel("bicubic");
+    const score = await evaluateSnapshot(model, { spec, task, split: "test_1", index: 0, hr }, "default");
+    expect(Object.keys(score.perChannel[0]!)).toEqual(expect.arrayContaining(["psnr_range", "ssim", "lat_rmse"]));
+    expect(score.perChannel.every((r) => Number.isFinite(r["lat_rmse"]) && r["rfne"]! < 0.5)).toBe(true);
+  });
+});

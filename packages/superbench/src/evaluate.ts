@@ -1,5 +1,5 @@
 import { deriveSeed, FieldbenchError } from "@fieldbench/core";
-import { type ScoreOptions, type SnapshotScore, scoreSnapshot } from "@fieldbench/metrics";
+import { type ScoreOptions, type SnapshotScore, era5Latitudes, scoreSnapshot } from "@fieldbench/metrics";
 import type { Model } from "@fieldbench/models";
 import type { DatasetSpec, TestSplit } from "./datasets.js";
 import { degrade } from "./degrade/index.js";
@@ -34,7 +34,9 @@ const NSKT_DEFAULT = [
 
 export function metricsFor(spec: DatasetSpec, mode: MetricMode): string[] {
   const physics = spec.family === "nskt" ? (mode === "compat" ? NSKT_COMPAT : NSKT_DEFAULT) : [];
-  return [...(mode === "compat" ? COMPAT_METRICS : DEFAULT_METRICS), ...physics];
+  // ERA5 default mode: latitude-weighted RMSE (cos(lat) weights on the 0.25 deg rows; SuperBench weighted nothing).
+  const weather = spec.family === "era5" && mode === "default" ? ["lat_rmse"] : [];
+  return [...(mode === "compat" ? COMPAT_METRICS : DEFAULT_METRICS), ...physics, ...weather];
 }
 
 export function scoreOptions(spec: DatasetSpec, mode: MetricMode, metrics = metricsFor(spec, mode)): ScoreOptions {
@@ -44,6 +46,7 @@ export function scoreOptions(spec: DatasetSpec, mode: MetricMode, metrics = metr
     channelNames: spec.channels.map((c) => c.name),
     ...(spec.gridSpacing === undefined ? {} : { gridSpacing: spec.gridSpacing }),
     ...(mode === "default" ? { dataRange: spec.dataRange } : {}),
+    ...(spec.family === "era5" ? { latitudes: era5Latitudes(spec.hr[0]) } : {}),
   };
 }
 
