@@ -56,6 +56,22 @@ export class BitReader {
     const bytes = this.bytes;
     let pos = this.pos;
     const start = pos;
+    // Fast path: the one bit lies within the next 25 bits (short codewords are by far the most common).
+    const i = pos >>> 3;
+    const window =
+      ((((bytes[i] as number) << 24) |
+        ((bytes[i + 1] as number) << 16) |
+        ((bytes[i + 2] as number) << 8) |
+        (bytes[i + 3] as number)) <<
+        (pos & 7)) >>>
+      0;
+    if (window !== 0) {
+      const next = pos + Math.clz32(window) + 1;
+      if (next <= this.endBit) {
+        this.pos = next;
+        return next - start - 1;
+      }
+    }
     while (pos < this.endBit) {
       const shift = pos & 7;
       const byte = ((bytes[pos >>> 3] as number) << shift) & 0xff;
