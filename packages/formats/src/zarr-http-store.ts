@@ -1,6 +1,6 @@
-import { FieldbenchError, maxAllocationBytes } from "@fieldbench/core";
+import { FieldbenchError } from "@fieldbench/core";
 import type { RangeQuery } from "@zarrita/storage";
-import { type StoreKey, type ZarrStore, assertSafeKey, isMetadataKey } from "./zarr-store.js";
+import { type StoreKey, type ZarrStore, assertSafeKey, isMetadataKey, maxBytesFor } from "./zarr-store.js";
 
 /** One HTTP request the store made, reported to `onRequest` (for counting and bounding remote reads). */
 export interface ZarrRequest {
@@ -87,7 +87,7 @@ export function createHttpStore(url: string, options: HttpStoreOptions = {}): Za
         path: url,
       });
     }
-    const bytes = await readBounded(response, target, url);
+    const bytes = await readBounded(response, target, url, maxBytesFor(safe));
     report(response.status, bytes.byteLength);
     // A server that ignores Range answers 200 with the whole object: cut the range out of it.
     if (range !== undefined && response.status === 200) return sliceRange(bytes, range);
@@ -111,8 +111,7 @@ function sliceRange(bytes: Uint8Array, range: RangeQuery): Uint8Array {
 }
 
 /** Reads a body, refusing one whose declared or actual length passes the allocation limit. */
-async function readBounded(response: Response, target: string, url: string): Promise<Uint8Array> {
-  const limit = maxAllocationBytes();
+async function readBounded(response: Response, target: string, url: string, limit: number): Promise<Uint8Array> {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   const tooLarge = () =>
     new FieldbenchError("TOO_LARGE", `${target}: response larger than the ${limit}-byte allocation limit`, {

@@ -169,6 +169,16 @@ describe("zarr over HTTP", () => {
     expect(seen.every((u) => u.startsWith(`/${ERA5}/`) && !u.includes(".."))).toBe(true);
   });
 
+  it("a response above the limit is TOO_LARGE, not read to the end (limit lowered via FIELDBENCH_MAX_BYTES)", async () => {
+    process.env.FIELDBENCH_MAX_BYTES = "4096"; // .zmetadata of the ERA5-like store is about 10 KB
+    try {
+      expect(await codeOf(openFile(`${base}/${ERA5}`))).toBe("TOO_LARGE");
+      expect(await codeOf(openFile(join(FIXTURES, ERA5)))).toBe("TOO_LARGE");
+    } finally {
+      delete process.env.FIELDBENCH_MAX_BYTES;
+    }
+  });
+
   it("a key with .. is refused before any request", async () => {
     const store = createHttpStore(`${base}/${ERA5}`);
     expect(await codeOf(store.get("/t2m/../../secret"))).toBe("UNSAFE_PATH");

@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import { FieldbenchError, checkAllocation } from "@fieldbench/core";
+import { FieldbenchError, maxAllocationBytes } from "@fieldbench/core";
 import type { RangeQuery } from "@zarrita/storage";
 import FileSystemStore from "@zarrita/storage/fs";
 
@@ -79,7 +79,15 @@ export async function createLocalStore(root: string): Promise<ZarrStore> {
       if (real === undefined) return undefined;
       const info = await stat(real);
       if (!info.isFile()) return undefined;
-      checkAllocation(info.size, 1, `${root}${key}`, root);
+      if (info.size > maxBytesFor(safe)) {
+        throw new FieldbenchError(
+          "TOO_LARGE",
+          `${root}${key}: ${info.size} bytes, above the ${maxBytesFor(safe)}-byte limit for this key`,
+          {
+            path: root,
+          },
+        );
+      }
       const bytes = await inner.get(safe);
       return bytes === undefined ? undefined : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
@@ -115,6 +123,17 @@ export async function createLocalStore(root: string): Promise<ZarrStore> {
       return { dirs: dirs.sort(), files: files.sort() };
     },
   };
+}
+
+/**
+ * Most bytes a metadata document may have: JSON.parse of a hostile multi-gigabyte `.zmetadata` would take
+ * many times that in memory. The consolidated metadata of ERA5-scale stores is a few megabytes.
+ */
+export const MAX_METADATA_BYTES = 64 * 1024 ** 2;
+
+/** The size limit for a key: metadata documents are capped far below chunks. */
+export function maxBytesFor(key: string): number {
+  return isMetadataKey(key) ? Math.min(MAX_METADATA_BYTES, maxAllocationBytes()) : maxAllocationBytes();
 }
 
 const METADATA_NAMES = new Set([".zarray", ".zgroup", ".zattrs", ".zmetadata", "zarr.json"]);
