@@ -72,6 +72,7 @@ const FIXTURE_NAMES = [
   "t2m.complex-sd-order2.grib2",
   // Product templates 4.8 (tp, step 6-12) and 4.1 (member 7), t on 850 hPa, scanning south to north.
   "mixed.templates.grib2",
+  "t2m.ieee32.grib2",
 ];
 
 describe("GRIB2 reader against eccodes", () => {
