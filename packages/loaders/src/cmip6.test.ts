@@ -1,4 +1,6 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FieldbenchError } from "@fieldbench/core";
 import { describe, expect, it } from "vitest";
@@ -173,5 +175,40 @@ describe("a CMIP6 step on the ERA5 grid", () => {
     }
     expect(t / tw).toBeCloseTo(s / w, 3);
     await ds.close();
+  });
+});
+
+describe("CMIP6 global attributes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cmip6-attrs-"));
+  const source = join(TAS_DIR, "tas_Amon_CESM2_historical_r1i1p1f1_gn_185001-185004.nc");
+
+  /** Copies the fixture and edits it with netCDF4-python (delete or keep attributes). */
+  function edited(name: string, python: string): string {
+    const path = join(dir, name);
+    copyFileSync(source, path);
+    const run = spawnSync(
+      "/usr/bin/python3",
+      ["-c", `import sys, netCDF4\nds = netCDF4.Dataset(sys.argv[1], "a")\n${python}\nds.close()`, path],
+      { encoding: "utf8" },
+    );
+    if (run.status !== 0) throw new Error(run.stderr);
+    return path;
+  }
+
+  it("refuses a file missing required attributes, naming them", async () => {
+    const path = edited(
+      "tas_Amon_CESM2_historical_r1i1p1f1_gn_185001-185004.nc",
+      "ds.delncattr('variant_label')\nds.delncattr('frequency')",
+    );
+    await expect(openCmip6Dataset([path])).rejects.toThrow(
+      `${path}: missing CMIP6 global attributes frequency, variant_label`,
+    );
+  });
+
+  it("refuses a file whose attributes contradict its name", async () => {
+    const path = edited("tas_Amon_CESM2-WACCM_historical_r1i1p1f1_gn_185001-185004.nc", "pass");
+    await expect(openCmip6Dataset([path])).rejects.toThrow(
+      `${path}: global attribute source_id is "CESM2" but the file name says "CESM2-WACCM"`,
+    );
   });
 });
