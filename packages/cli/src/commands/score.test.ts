@@ -199,6 +199,40 @@ a[:] = t + 0.5
     expect(JSON.parse(r.stdout).metrics).toEqual({ mse: 0.25, mae: 0.5, in_abs: 0.5 });
   });
 
+  it("reads NetCDF3 and NetCDF4 variables (file.nc:var, or the one 3-D variable) written by netCDF4-python", async () => {
+    const make = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `
+import sys, netCDF4, numpy as np
+for fmt, name, offset in [("NETCDF3_CLASSIC", "p.nc", 0.25), ("NETCDF4", "t.nc", 0.0)]:
+    d = netCDF4.Dataset(sys.argv[1] + "/" + name, "w", format=fmt)
+    for n, s in [("c", 2), ("y", 16), ("x", 16)]: d.createDimension(n, s)
+    d.createVariable("lat", "f8", ("y",))[:] = np.linspace(-80, 80, 16)
+    d.createVariable("vel", "f4", ("c", "y", "x"))[:] = np.arange(2 * 16 * 16).reshape(2, 16, 16) % 5 + offset
+    d.close()
+`,
+        tmp,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(make.stderr).toBe("");
+    const r = await run([
+      "score",
+      "--pred",
+      `${join(tmp, "p.nc")}:vel`,
+      "--truth",
+      join(tmp, "t.nc"),
+      "--metrics",
+      "mse,mae",
+      "--json",
+    ]);
+    expect(r.stderr).toBe("");
+    // A constant offset of 0.25: mse 0.0625, mae 0.25 (exact in float32).
+    expect(JSON.parse(r.stdout).metrics).toEqual({ mse: 0.0625, mae: 0.25 });
+  });
+
   it("exit 2 with one line for mismatched shapes, unknown metrics, unreadable files and bad channel lists", async () => {
     await writeNpy(join(tmp, "a.npy"), new Float32Array(2 * 16 * 16), [2, 16, 16]);
     await writeNpy(join(tmp, "b.npy"), new Float32Array(2 * 16 * 20), [2, 16, 20]);
