@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, normalize } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERA5_VARIABLES, era5VariablesByStandardName, findEra5Variable } from "./era5-vocabulary.js";
-import { buildSuperbenchEra5Sample, openEra5 } from "./era5.js";
+import { buildSuperbenchEra5Sample, openEra5, superbenchEra5Dataset } from "./era5.js";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const ERA5 = join(import.meta.dirname, "../fixtures/era5");
@@ -236,6 +236,31 @@ print(json.dumps([[float(x) for x in merged[t].ravel()] for t in range(2)]))
       const field = await src.readField("t2m", t);
       expect(asComparable(field.data)).toEqual(f32(ref[t] as number[]));
     }
+    await src.close();
+  });
+});
+
+describe("SuperBench ERA5 dataset", () => {
+  it("streams one [3, H, W] sample per time", async () => {
+    const src = await openEra5(join(ERA5, "cds.ccsds.grib2"));
+    const dataset = superbenchEra5Dataset(src, { anyGrid: true });
+    expect(dataset.length).toBe(2);
+    const seen: { index: number; time?: string; shape: readonly number[] }[] = [];
+    for await (const sample of dataset.samples()) {
+      const field = sample.fields.era5;
+      seen.push({
+        index: sample.index,
+        ...(sample.time === undefined ? {} : { time: sample.time }),
+        shape: field?.shape ?? [],
+      });
+      // Channel 1 row 0 is t2m at 90N (the first GRIB row), unchanged by the builder.
+      const t2m = await src.readField("t2m", sample.index);
+      expect(field?.data[36 * 72]).toBe(t2m.data[0]);
+    }
+    expect(seen).toEqual([
+      { index: 0, time: "2020-05-28T00:00:00", shape: [3, 36, 72] },
+      { index: 1, time: "2020-05-28T06:00:00", shape: [3, 36, 72] },
+    ]);
     await src.close();
   });
 });
