@@ -28,6 +28,7 @@ export interface EccodesMessage {
 const SCRIPT = `
 import sys, json, math
 import eccodes as ec
+ec.codes_grib_multi_support_on()  # messages holding several fields yield one handle per field
 KEYS = ["shortName","typeOfLevel","level","dataDate","dataTime","stepRange","packingType","Ni","Nj",
         "latitudeOfFirstGridPointInDegrees","longitudeOfFirstGridPointInDegrees",
         "latitudeOfLastGridPointInDegrees","longitudeOfLastGridPointInDegrees",

@@ -73,6 +73,8 @@ const FIXTURE_NAMES = [
   // Product templates 4.8 (tp, step 6-12) and 4.1 (member 7), t on 850 hPa, scanning south to north.
   "mixed.templates.grib2",
   "t2m.ieee32.grib2",
+  // One message with two fields (sections 4-7 repeated): 2t simple-packed, then 10u CCSDS-packed.
+  "multi-field.grib2",
 ];
 
 describe("GRIB2 reader against eccodes", () => {
