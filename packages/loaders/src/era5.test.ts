@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join, normalize } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERA5_VARIABLES, era5VariablesByStandardName, findEra5Variable } from "./era5-vocabulary.js";
-import { buildSuperbenchEra5Sample, openEra5, superbenchEra5Dataset } from "./era5.js";
+import { buildSuperbenchEra5Sample, superbenchEra5Dataset } from "./era5-superbench.js";
+import { openEra5 } from "./era5.js";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const ERA5 = join(import.meta.dirname, "../fixtures/era5");

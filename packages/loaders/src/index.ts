@@ -29,18 +29,14 @@ export {
   findEra5Variable,
   type Era5Variable,
 } from "./era5-vocabulary.js";
+export { detectEra5Layout, openEra5, openEra5FromFile, type Era5Layout, type Era5Source } from "./era5.js";
 export {
   buildSuperbenchEra5Sample,
-  detectEra5Layout,
-  openEra5,
-  openEra5FromFile,
   superbenchEra5Dataset,
-  type Era5Layout,
-  type Era5Source,
   type Era5WindChannel,
   type SuperbenchEra5Options,
   type SuperbenchEra5Sample,
-} from "./era5.js";
+} from "./era5-superbench.js";
 export { describeSourceIdentity, type Cmip6InspectBlock, type Era5InspectBlock } from "./identity.js";
 export {
   CATALOG_COLUMNS,
