@@ -7,7 +7,8 @@ import type { RawTree } from "./hdf5-model.js";
  * HDF5 C library abort the wasm module (after which every later call fails), loop, or print pages of
  * HDF5-DIAG text; in the worker an abort or a hang costs only that worker: the host terminates it, the
  * caller gets CORRUPT_FILE, and the next request starts a fresh one (files it had open are reopened by path).
- * The worker's stderr (HDF5-DIAG) is dropped unless FIELDBENCH_HDF5_DIAG=1, so the CLI prints one line.
+ * HDF5-DIAG traces are captured in the worker (their innermost line becomes the error's reason) and shown
+ * only with FIELDBENCH_HDF5_DIAG=1, so the CLI prints one line.
  * FIELDBENCH_HDF5_TIMEOUT_MS bounds one request (default 60 s plus 1 s per 8 MiB read).
  */
 const WORKER_URL = new URL("../worker/hdf5-worker.mjs", import.meta.url);
@@ -48,10 +49,9 @@ const pending = new Map<number, Pending>();
 
 function liveWorker(): Worker {
   if (worker !== undefined) return worker;
-  const started = new Worker(WORKER_URL, { stderr: true, stdout: true });
-  if (process.env.FIELDBENCH_HDF5_DIAG === "1") started.stderr.pipe(process.stderr);
-  else started.stderr.resume();
-  started.stdout.resume();
+  // No `stdout/stderr: true` streams here: their ports keep the process alive after the worker is unref'd.
+  // The worker captures HDF5-DIAG itself (worker/hdf5-worker.mjs).
+  const started = new Worker(WORKER_URL);
   workerReady = new Promise<void>((resolve, reject) => {
     started.on("message", (reply: Reply) => (reply.ready ? resolve() : settle(started, reply)));
     started.on("error", (err) => {
