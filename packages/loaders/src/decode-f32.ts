@@ -26,8 +26,7 @@ export function decodeToFloat32(raw: NumericArray, attrs: Attrs, name: string): 
   const more = fills.length > 2 ? new Set(fills) : undefined;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    if (Number.isNaN(v) || v === fill0 || v === fill1 || v < lo || v > hi || (more !== undefined && more.has(v)))
-      out[i] = Number.NaN;
+    if (Number.isNaN(v) || v === fill0 || v === fill1 || v < lo || v > hi || more?.has(v)) out[i] = Number.NaN;
     else out[i] = v * scaleFactor + addOffset;
   }
   return out;
