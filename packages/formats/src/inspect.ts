@@ -123,8 +123,23 @@ export async function variableStats(file: OpenFile, name: string): Promise<Varia
   };
 }
 
+/**
+ * --stats streams, so memory is bounded whatever the size; time is not: a declared 10^12-element variable (a sparse
+ * Zarr array, a hostile header) would scan for hours. Beyond this many elements (100 x 2048² x 3 x 4 bytes ~ 5 GB of
+ * float32 several times over) stats are refused; FIELDBENCH_MAX_STATS_ELEMENTS raises the bound.
+ */
+const MAX_STATS_ELEMENTS = 1e10;
+
 async function* decodedSlabs(file: OpenFile, info: VariableInfo): AsyncGenerator<Float64Array> {
   const total = shapeSize(info.shape, info.name);
+  const limit = Number(process.env.FIELDBENCH_MAX_STATS_ELEMENTS ?? MAX_STATS_ELEMENTS);
+  if (total > limit) {
+    throw new FieldbenchError(
+      "TOO_LARGE",
+      `${file.path}: variable ${info.name} declares ${total.toExponential(3)} elements; --stats scans at most ${limit.toExponential(1)} (raise FIELDBENCH_MAX_STATS_ELEMENTS)`,
+      { path: file.path },
+    );
+  }
   if (info.shape.length === 0 || total <= SLAB_ELEMENTS) {
     yield decodeRaw(await file.read(info.name), info);
     return;
