@@ -60,5 +60,8 @@ describe("runSuperbench on the embedded sample", () => {
     await expect(runSuperbench({ dataset: "sst4" })).rejects.toMatchObject({ code: "UNKNOWN_DATASET" });
     await expect(runSuperbench({ dataset: "nskt_16k" })).rejects.toMatchObject({ code: "BAD_USAGE" });
     await expect(runSuperbench({ task: "lrsim" })).rejects.toMatchObject({ code: "UNKNOWN_TASK" });
+    await expect(runSuperbench({ data: join(dir, "does-not-exist") })).rejects.toMatchObject({
+      code: "FILE_NOT_FOUND",
+    });
   });
 });

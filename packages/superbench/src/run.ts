@@ -52,7 +52,16 @@ export function embeddedDataRoot(key: string): string {
 }
 
 function resolveDataRoot(spec: DatasetSpec, data: string | undefined, cwd: string): string {
-  if (data !== undefined) return resolve(cwd, data);
+  if (data !== undefined) {
+    const root = resolve(cwd, data);
+    if (!existsSync(root))
+      throw new FieldbenchError(
+        "FILE_NOT_FOUND",
+        `${root}: no such folder (--data names a SuperBench dataset folder)`,
+        { path: root },
+      );
+    return root;
+  }
   const embedded = embeddedDataRoot(spec.key);
   if (!existsSync(embedded)) {
     throw new FieldbenchError(
