@@ -58,7 +58,7 @@ for (const [split, entry] of bySplit) {
   const count = entry.t.length;
   const stack = (list, n) => {
     const out = new Float32Array(count * 3 * n * n);
-    list.forEach((a, i) => out.set(a, i * 3 * n * n));
+    for (const [i, a] of list.entries()) out.set(a, i * 3 * n * n);
     return out;
   };
   await writeHdf5(

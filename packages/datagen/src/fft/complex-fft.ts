@@ -88,22 +88,33 @@ export interface ComplexFft2d {
 
 export function createComplexFft2d(n: number): ComplexFft2d {
   const fft = createComplexFft(n);
-  const colRe = new Float64Array(n);
-  const colIm = new Float64Array(n);
+  // Columns go through a scratch block of B contiguous lines: gathering B neighbouring columns reads whole cache
+  // lines instead of one double per row, which made the column pass about as fast as the row pass.
+  const block = Math.min(8, n);
+  const colRe = new Float64Array(block * n);
+  const colIm = new Float64Array(block * n);
   const run = (re: Float64Array, im: Float64Array, inverse: boolean): void => {
     if (re.length !== n * n || im.length !== n * n) {
       throw new FieldbenchError("SHAPE_MISMATCH", `2-D FFT of ${n}x${n} got arrays of ${re.length} and ${im.length}`);
     }
     for (let r = 0; r < n; r++) fft.transform(re.subarray(r * n, r * n + n), im.subarray(r * n, r * n + n), inverse);
-    for (let c = 0; c < n; c++) {
-      for (let r = 0, o = c; r < n; r++, o += n) {
-        colRe[r] = re[o];
-        colIm[r] = im[o];
+    for (let c0 = 0; c0 < n; c0 += block) {
+      for (let r = 0; r < n; r++) {
+        const o = r * n + c0;
+        for (let b = 0; b < block; b++) {
+          colRe[b * n + r] = re[o + b];
+          colIm[b * n + r] = im[o + b];
+        }
       }
-      fft.transform(colRe, colIm, inverse);
-      for (let r = 0, o = c; r < n; r++, o += n) {
-        re[o] = colRe[r];
-        im[o] = colIm[r];
+      for (let b = 0; b < block; b++) {
+        fft.transform(colRe.subarray(b * n, b * n + n), colIm.subarray(b * n, b * n + n), inverse);
+      }
+      for (let r = 0; r < n; r++) {
+        const o = r * n + c0;
+        for (let b = 0; b < block; b++) {
+          re[o + b] = colRe[b * n + r];
+          im[o + b] = colIm[b * n + r];
+        }
       }
     }
   };
