@@ -58,6 +58,7 @@ export {
   parseTimestamp,
   timestampMinutes,
   type FluxnetFileName,
+  type FluxnetOpenOptions,
   type FluxnetTable,
   type Resolution,
 } from "./fluxnet/index.js";

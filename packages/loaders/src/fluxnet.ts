@@ -41,7 +41,10 @@ export interface FluxnetSeries {
 }
 
 export async function loadFluxnet(path: string, options: FluxnetLoadOptions = {}): Promise<FluxnetSeries> {
-  const table = await openFluxnetTable(path);
+  // Validation and the wanted columns in one pass (QC columns and timestamps too, whether needed or not).
+  const requested = options.variables ?? [];
+  const keep = [...requested, ...requested.map((n) => `${n}_QC`), "TIMESTAMP_START", "TIMESTAMP"];
+  const table = await openFluxnetTable(path, options.variables === undefined ? {} : { keep });
   const resolution = table.resolution;
   if (resolution === undefined) {
     throw new FieldbenchError(

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { variableStats, variableValues } from "../inspect.js";
 import { openFile } from "../open.js";
 import { parseFluxnetFileName } from "./file-name.js";
+import { openFluxnetTable } from "./table.js";
 import { parseTimestamp } from "./timestamps.js";
 
 // Fixtures: tools/fixtures/fluxnet.py, written from the published FLUXNET2015 / AmeriFlux BASE formats.
@@ -105,6 +106,14 @@ describe("FLUXNET reader", () => {
       await file.close();
     });
   }
+
+  it("returns the same columns whether kept during validation or read again", async () => {
+    const names = ["NEE_VUT_REF", "TIMESTAMP_START", "TA_F"];
+    const kept = await openFluxnetTable(HH, { keep: names });
+    const plain = await openFluxnetTable(HH);
+    expect(await kept.readColumns(names, [90, 110])).toEqual(await plain.readColumns(names, [90, 110]));
+    expect(await kept.readColumns(names)).toEqual(await plain.readColumns(names));
+  });
 
   it("reads the AmeriFlux BASE header lines", async () => {
     const file = await openFile(join(FIXTURES, "AMF_US-Ha1_BASE_HR_17-5.csv"));

@@ -5,7 +5,7 @@ import type { FormatReader, OpenFile, RawArray, Selection, VariableInfo } from "
 import { FLUXNET_MISSING, type FluxnetTable, openFluxnetTable } from "./table.js";
 
 export { parseFluxnetFileName, RESOLUTIONS, type FluxnetFileName, type Resolution } from "./file-name.js";
-export { FLUXNET_MISSING, openFluxnetTable, type FluxnetTable } from "./table.js";
+export { FLUXNET_MISSING, openFluxnetTable, type FluxnetOpenOptions, type FluxnetTable } from "./table.js";
 export { isoMinutes, parseTimestamp, timestampMinutes, type ParsedTimestamp } from "./timestamps.js";
 
 const TIMESTAMP_FORMATS: Record<number, string> = { 12: "YYYYMMDDHHMM", 8: "YYYYMMDD", 6: "YYYYMM", 4: "YYYY" };

@@ -36,7 +36,15 @@ export interface FluxnetTable {
 
 const TIME_COLUMNS = ["TIMESTAMP_START", "TIMESTAMP"] as const;
 
-export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
+export interface FluxnetOpenOptions {
+  /**
+   * Columns to keep while the file is validated, so that reading them afterwards needs no second pass
+   * (names the file lacks are ignored). Other columns are read on demand.
+   */
+  readonly keep?: readonly string[];
+}
+
+export async function openFluxnetTable(path: string, options: FluxnetOpenOptions = {}): Promise<FluxnetTable> {
   const fail = (line: number, problem: string) =>
     new FieldbenchError("CORRUPT_FILE", `${path}: line ${line}: ${problem}`, { path, details: { line } });
   const comments: Record<string, string> = {};
@@ -50,6 +58,8 @@ export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
   let lastStart: number | undefined;
   let lastEnd: number | undefined;
   let row = new Float64Array(0);
+  let keepAt: number[] = [];
+  let kept: number[][] = [];
   await scanLines(path, (bytes, from, to, n) => {
     if (columns === undefined) {
       const line = bytes.toString("latin1", from, to);
@@ -70,6 +80,8 @@ export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
         seen.add(c);
       }
       row = new Float64Array(columns.length);
+      keepAt = (options.keep ?? []).map((name) => columns?.indexOf(name) ?? -1).filter((i) => i >= 0);
+      kept = keepAt.map(() => []);
       return undefined;
     }
     if (isBlank(bytes, from, to)) return undefined;
@@ -105,6 +117,7 @@ export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
     if (rows === 0) first = start;
     else if (rows === 1) second = start;
     lastStart = start;
+    for (let k = 0; k < keepAt.length; k++) (kept[k] as number[]).push(row[keepAt[k] as number] as number);
     rows++;
     return undefined;
   });
@@ -127,6 +140,9 @@ export async function openFluxnetTable(path: string): Promise<FluxnetTable> {
     });
     const [from, to] = range ?? [0, rows];
     checkAllocation((to - from) * names.length, 8, `${path}: ${names.length} columns`, path);
+    if (indices.every((i) => keepAt.includes(i))) {
+      return indices.map((i) => Float64Array.from((kept[keepAt.indexOf(i)] as number[]).slice(from, to)));
+    }
     const out = names.map(() => new Float64Array(to - from));
     // Column index -> output slot (or -1): each record is parsed only up to the last wanted column.
     const slots = new Int32Array(header.length).fill(-1);
