@@ -14,6 +14,7 @@ const NC_GROUPS = join(FIXTURES, "groups.zlib-shuffle.packed-int16.nc");
 const NC_TIMES = join(FIXTURES, "time.noleap-360day-julian.nc");
 const H5_FILTERS = join(FIXTURES, "filters.dtypes.strings.h5");
 const H5_BLOSC = join(FIXTURES, "blosc.unsupported-filter.h5");
+const H5_NBIT = join(FIXTURES, "nbit.h5repack.h5");
 const PYTHON = "/usr/bin/python3";
 const tmp = mkdtempSync(join(tmpdir(), "hdf5-test-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -70,19 +71,22 @@ describe("hdf5 reader vs h5py: dtypes and filters", () => {
     `${PY_EXACT}
 import h5py
 out = {}
-def visit(name, obj):
-    if isinstance(obj, h5py.Dataset) and name not in ("lzf", "compound"):
-        out[name] = {"shape": list(obj.shape), "dtype": obj.dtype.name, "values": exact(obj[()])}
-h5py.File(sys.argv[1], "r").visititems(visit)
+for path in sys.argv[1:]:
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and name not in ("lzf", "compound"):
+            out[path + ":" + name] = {"shape": list(obj.shape), "dtype": obj.dtype.name, "values": exact(obj[()])}
+    h5py.File(path, "r").visititems(visit)
 print(json.dumps(out))`,
     H5_FILTERS,
+    H5_NBIT,
   );
   const dtypeNames: Record<string, string> = { object: "string", bytes40: "string" };
 
-  for (const name of Object.keys(reference)) {
-    it(`reads ${name} as h5py does`, async () => {
-      const ref = reference[name];
-      await withFile(H5_FILTERS, async (file) => {
+  for (const key of Object.keys(reference)) {
+    const [path, name] = key.split(":") as [string, string];
+    it(`reads ${name} (${path.slice(FIXTURES.length)}) as h5py does`, async () => {
+      const ref = reference[key];
+      await withFile(path, async (file) => {
         const raw = await file.read(name);
         expect(raw.shape).toEqual(ref?.shape);
         expect(raw.dtype).toBe(dtypeNames[ref?.dtype ?? ""] ?? ref?.dtype);
@@ -90,6 +94,12 @@ print(json.dumps(out))`,
       });
     });
   }
+
+  it("the nbit fixture really is nbit-filtered", async () => {
+    await withFile(H5_NBIT, async (file) => {
+      expect(file.variables.map((v) => v.filters)).toEqual([["nbit"], ["nbit"], ["nbit"]]);
+    });
+  });
 
   it("reports chunks and filters in storage order", async () => {
     await withFile(H5_FILTERS, async (file) => {
