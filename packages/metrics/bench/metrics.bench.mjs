@@ -214,7 +214,16 @@ try {
   console.log(
     `| peak RSS (MiB) | ${ourRss.toFixed(0)} | ${ref.maxRssMiB.toFixed(0)} | ${(ourRss / ref.maxRssMiB).toFixed(2)} |`,
   );
-  const ratio = ours["full set"] / ref.times["full set"];
+  // numpy's full set sometimes runs slower than its parts on a loaded machine; the sum of its groups (each
+  // computed once) is the more conservative reference, so the target is judged against the smaller of the two.
+  const groups = ["mse", "ssim", "ssim_full", "ms_ssim", "div_mse", "div_mse_truth", "div_mse_periodic"];
+  groups.push("div_mse_periodic_truth", "vort_rfne", "spectrum_lsd");
+  const groupSum = groups.reduce((sum, name) => sum + ref.times[name], 0);
+  const reference = Math.min(groupSum, ref.times["full set"]);
+  console.log(
+    `| numpy+skimage, sum of its groups | | ${groupSum.toFixed(0)} | ${(ours["full set"] / groupSum).toFixed(2)} |`,
+  );
+  const ratio = ours["full set"] / reference;
   console.log(
     `\nTarget: full set <= 0.5 x numpy+skimage. Now ${ratio.toFixed(2)} x: ${ratio <= 0.5 ? "met" : "NOT met"}.`,
   );
