@@ -14,6 +14,8 @@ import type { RawTree } from "./hdf5-model.js";
 const WORKER_URL = new URL("../worker/hdf5-worker.mjs", import.meta.url);
 const BASE_TIMEOUT_MS = 60_000;
 const BYTES_PER_EXTRA_SECOND = 8 * 1024 * 1024;
+/** Larger reads are assembled from pieces so the wasm heap never holds more than this at once. */
+const DEFAULT_PIECE_BYTES = 256 * 1024 * 1024;
 
 export type Hdf5Data = ArrayBufferView | readonly (string | number)[];
 
@@ -138,6 +140,12 @@ function timeoutFor(bytes: number): number {
   return BASE_TIMEOUT_MS + Math.ceil(bytes / BYTES_PER_EXTRA_SECOND) * 1000;
 }
 
+/** FIELDBENCH_HDF5_PIECE_BYTES overrides the piece size (tests use it to exercise piecewise reads). */
+function pieceBytes(): number {
+  const value = Number(process.env.FIELDBENCH_HDF5_PIECE_BYTES);
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_PIECE_BYTES;
+}
+
 export async function openInWorker(path: string): Promise<{ handle: Hdf5Handle; tree: RawTree }> {
   const reply = await request<{ handle: number; tree: RawTree }>(path, { op: "open", path }, timeoutFor(0));
   return { handle: { path, generation, id: reply.handle }, tree: reply.tree };
@@ -157,7 +165,7 @@ export async function readInWorker(
   }
   const reply = await request<{ data: Hdf5Data }>(
     handle.path,
-    { op: "read", handle: handle.id, path: dataset, ranges },
+    { op: "read", handle: handle.id, path: dataset, ranges, pieceBytes: pieceBytes() },
     timeoutFor(bytes),
   );
   return reply.data;

@@ -394,9 +394,18 @@ print(json.dumps([hashlib.sha256(v[i].data.astype("<f4").tobytes()).hexdigest() 
       const data = one.data as Float32Array;
       expect(sha256Bytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))).toBe(ref[5]);
       const beforeAll = rchar();
-      const all = await file.read("fields");
+      // Read in 3-snapshot pieces (as a >256 MiB read would be) to check the pieces land in place.
+      process.env.FIELDBENCH_HDF5_PIECE_BYTES = String(3 * snapshotBytes);
+      const all = await file.read("fields").finally(() => {
+        delete process.env.FIELDBENCH_HDF5_PIECE_BYTES;
+      });
       const allRead = rchar() - beforeAll;
       expect(all.shape).toEqual([8, 2048, 2048]);
+      const whole = all.data as Float32Array;
+      for (let i = 0; i < 8; i++) {
+        const bytes = new Uint8Array(whole.buffer, whole.byteOffset + i * snapshotBytes, snapshotBytes);
+        expect(sha256Bytes(bytes), `snapshot ${i}`).toBe(ref[i]);
+      }
       expect(oneRead).toBeGreaterThanOrEqual(snapshotBytes);
       expect(oneRead).toBeLessThan(1.25 * snapshotBytes);
       expect(allRead).toBeGreaterThanOrEqual(8 * snapshotBytes);

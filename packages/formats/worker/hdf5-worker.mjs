@@ -38,8 +38,6 @@ const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, ENUM: 8 };
 const MAX_OBJECTS = 100_000;
 const MAX_DEPTH = 64;
 const MAX_ATTR_ELEMENTS = 1_000_000;
-/** Reads above this many bytes go through the wasm heap in pieces (it tops out near 2 GiB). */
-const PIECE_BYTES = 256 * 1024 * 1024;
 
 const files = new Map();
 let nextHandle = 1;
@@ -159,7 +157,8 @@ function readAttrs(object) {
   return out;
 }
 
-function readSlab({ handle, path, ranges }) {
+/** Reads above `pieceBytes` go through the wasm heap in pieces along dim 0 (the heap tops out near 2 GiB). */
+function readSlab({ handle, path, ranges, pieceBytes }) {
   const file = files.get(handle);
   if (file === undefined) throw new Error("file handle is closed");
   const dataset = file.get(path);
@@ -171,12 +170,12 @@ function readSlab({ handle, path, ranges }) {
   }
   const count = ranges.reduce((n, [a, b]) => n * (b - a), 1);
   const rows = ranges[0][1] - ranges[0][0];
-  if (count * m.size <= PIECE_BYTES || rows <= 1 || m.type === H5T.STRING) {
+  if (count * m.size <= pieceBytes || rows <= 1 || m.type === H5T.STRING) {
     return packed(dataset.slice(ranges));
   }
   // Large numeric read: fill one JS-side array piece by piece so the wasm heap holds one piece at a time.
   const rowCount = count / rows;
-  const step = Math.max(1, Math.floor(PIECE_BYTES / (rowCount * m.size)));
+  const step = Math.max(1, Math.floor(pieceBytes / (rowCount * m.size)));
   let out;
   for (let start = ranges[0][0]; start < ranges[0][1]; start += step) {
     const stop = Math.min(ranges[0][1], start + step);
