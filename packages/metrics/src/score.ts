@@ -22,7 +22,8 @@ import { spectrumStatistics } from "./spectral/spectrum-lsd.js";
 type GroupGetter = (group: ChannelGroup) => Stats;
 const CHANNEL_GROUPS: Record<Exclude<ChannelGroup, "pixel">, (input: ChannelInput, get: GroupGetter) => Stats> = {
   ssim: (input, get) => ssimStatistics(input, get("pixel")),
-  ssim_full: (input, get) => ssimFullStatistics(input, get("pixel")),
+  // The uncropped map equals the cropped one inside the border: reuse SSIM's pass and add the border strips.
+  ssim_full: (input, get) => ssimFullStatistics(input, get("pixel"), get("ssim")),
   // With a fixed data range SSIM's pass is MS-SSIM's first scale, so it is computed once.
   ms_ssim: (input, get) => msSsimStatistics(input, get("pixel"), get("ssim")),
   latitude: (input) => latitudeStatistics(input),

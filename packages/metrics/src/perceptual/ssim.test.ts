@@ -120,6 +120,20 @@ describe("ssim, psnr and ms_ssim vs scikit-image 0.19 / scipy on the same seeded
     expect(s.perChannel[0]?.mse).toBeGreaterThanOrEqual(0);
   });
 
+  it("ssim_full from the cropped pass plus border strips equals the whole padded pass", async () => {
+    const { ssimFullStatistics } = await import("./ssim-full.js");
+    const { ssimStatistics } = await import("./ssim.js");
+    const { pixelStatistics } = await import("../pixel/statistics.js");
+    const truth = randomField(31, 1, 37, 45);
+    const pred = randomField(32, 1, 37, 45);
+    const input = { pred, truth, h: 37, w: 45, channel: 0, mean: 0.2, std: 1.3, options: { metrics: [] } };
+    const pixel = pixelStatistics(pred, truth, 0.2, 1.3);
+    const whole = ssimFullStatistics(input, pixel);
+    const reused = ssimFullStatistics(input, pixel, ssimStatistics(input, pixel));
+    expect(reused.count).toBe(whole.count);
+    expect(reused.ssim as number).toBeCloseTo(whole.ssim as number, 10);
+  });
+
   it("strips of any height give the same sum as one strip (tiling is exact)", async () => {
     const { ssimSums, zScoredRows } = await import("./ssim-kernel.js");
     const a = randomField(8, 1, 90, 40);
