@@ -6,3 +6,9 @@ export {
   type SplitResult,
   type SuperbenchResult,
 } from "./schema.js";
+export * from "./check.js";
+export * from "./rank.js";
+export * from "./store.js";
+export * from "./build.js";
+export { renderMarkdown, renderBoardMarkdown } from "./render/markdown.js";
+export { renderCsv } from "./render/csv.js";

@@ -1,0 +1,94 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type Board, rankResults } from "./rank.js";
+import { renderCsv } from "./render/csv.js";
+import { renderMarkdown } from "./render/markdown.js";
+import {
+  SUITE_DIR,
+  type StoredResult,
+  listResults,
+  readSubmission,
+  resultRelPath,
+  slug,
+  withLock,
+  writeFileAtomic,
+} from "./store.js";
+
+export interface BuildOptions {
+  /** Extra output after the tables, inside the lock (the HTML site). */
+  readonly afterTables?: (
+    boards: readonly Board[],
+    results: readonly StoredResult[],
+    root: string,
+  ) => Promise<string[]>;
+}
+
+export interface BuildOutcome {
+  readonly boards: readonly Board[];
+  readonly results: number;
+  /** Files written, relative to the root. */
+  readonly written: readonly string[];
+}
+
+async function buildUnlocked(root: string, options: BuildOptions): Promise<BuildOutcome> {
+  const results = await listResults(root);
+  const boards = rankResults(results);
+  const written: string[] = [];
+  const write = async (rel: string, text: string) => {
+    await writeFileAtomic(join(root, rel), text);
+    written.push(rel);
+  };
+  await write(`${SUITE_DIR}.md`, renderMarkdown(boards));
+  await write(`${SUITE_DIR}.csv`, renderCsv(boards));
+  const groups = new Map<string, Board[]>();
+  for (const b of boards) {
+    const dir = join(SUITE_DIR, slug(b.dataset), slug(b.task));
+    groups.set(dir, [...(groups.get(dir) ?? []), b]);
+  }
+  for (const [dir, list] of groups) {
+    const first = list[0] as Board;
+    await write(join(dir, "leaderboard.md"), renderMarkdown(list, `SuperBench: ${first.dataset}, ${first.task}`));
+    await write(join(dir, "leaderboard.csv"), renderCsv(list));
+  }
+  if (options.afterTables) written.push(...(await options.afterTables(boards, results, root)));
+  return { boards, results: results.length, written };
+}
+
+/**
+ * `fieldbench leaderboard build`: ranks every committed result under <root>/superbench/ and writes the tables:
+ * <root>/superbench.md and .csv (everything), and leaderboard.md / leaderboard.csv in each dataset/task folder.
+ * Output depends only on the result files (no dates), so rebuilding twice gives the same bytes. Holds the root's
+ * lock so concurrent builds and submissions never interleave their writes.
+ */
+export function buildLeaderboard(root: string, options: BuildOptions = {}): Promise<BuildOutcome> {
+  return withLock(root, () => buildUnlocked(root, options));
+}
+
+export interface SubmitOutcome extends BuildOutcome {
+  /** Where the result was stored, relative to the root. */
+  readonly stored: string;
+  /** True when a result of the same model, version and mode was replaced. */
+  readonly replaced: boolean;
+}
+
+/**
+ * `fieldbench submit`: checks a result file (checkResult against <root>/known-datasets.json and `specVersion`),
+ * stores it atomically under <root>/superbench/<dataset>/<task>/<model>@<version>.<mode>.json and rebuilds the
+ * tables. The store and the rebuild happen under the root's lock, so two concurrent submissions both land and the
+ * last rebuild sees both.
+ */
+export async function submitResult(
+  path: string,
+  root: string,
+  specVersion: string,
+  options: BuildOptions = {},
+): Promise<SubmitOutcome> {
+  const result = await readSubmission(path, root, specVersion);
+  const stored = resultRelPath(result);
+  return withLock(root, async () => {
+    const replaced = existsSync(join(root, stored));
+    await writeFileAtomic(join(root, stored), `${JSON.stringify(result, null, 2)}\n`);
+    const outcome = await buildUnlocked(root, options);
+    return { ...outcome, stored: stored.split("\\").join("/"), replaced };
+  });
+}

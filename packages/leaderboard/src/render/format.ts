@@ -1,0 +1,34 @@
+import type { Board, RankedEntry } from "../rank.js";
+
+/** Four significant digits, plain notation for 1e-3 <= |v| < 1e5; "n/a" for an undefined (null) value. */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined) return "n/a";
+  if (value === 0) return "0";
+  const abs = Math.abs(value);
+  if (abs >= 1e-3 && abs < 1e5) return Number(value.toPrecision(4)).toString();
+  return value.toExponential(3);
+}
+
+export function formatWithCi(entry: RankedEntry, board: Board, metric: string): string {
+  const split = entry.result.splits[board.split];
+  const value = split.metrics[metric];
+  const ci = split.ci95[metric];
+  if (value === undefined) return "";
+  if (ci === undefined) return formatNumber(value);
+  return `${formatNumber(value)} [${formatNumber(ci[0])}, ${formatNumber(ci[1])}]`;
+}
+
+/** Metrics shown per channel in the detail tables (the channel-level pixel and perceptual metrics). */
+export const CHANNEL_METRICS = ["rfne", "mse", "mae", "psnr", "psnr_range", "ssim"];
+
+export function channelColumns(board: Board): { channel: number; name: string; metric: string }[] {
+  const present = new Set(
+    board.entries.flatMap((e) => e.result.splits[board.split].perChannel.flatMap((r) => Object.keys(r))),
+  );
+  const metrics = CHANNEL_METRICS.filter((m) => present.has(m));
+  return board.channels.flatMap((name, channel) => metrics.map((metric) => ({ channel, name, metric })));
+}
+
+export function boardTitle(board: Board): string {
+  return `${board.dataset} / ${board.task} / ${board.split} (${board.mode} mode)`;
+}

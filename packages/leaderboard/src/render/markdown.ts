@@ -1,0 +1,63 @@
+import type { Board } from "../rank.js";
+import { RANK_METRIC } from "../rank.js";
+import { boardTitle, channelColumns, formatNumber, formatWithCi } from "./format.js";
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [row(header), row(header.map(() => "---")), ...rows.map(row)].join("\n");
+}
+
+/** One board: the ranked table (metric values with 95% bootstrap CIs) and the per-channel detail table. */
+export function renderBoardMarkdown(board: Board): string {
+  const header = ["Rank", "Model", "Version", "Params", "Snapshots", ...board.metrics];
+  const rows = board.entries.map((e) => [
+    String(e.rank),
+    e.result.model.name,
+    e.result.model.version,
+    String(e.result.model.parameters),
+    String(e.result.splits[board.split].snapshots),
+    ...board.metrics.map((m) => formatWithCi(e, board, m)),
+  ]);
+  const columns = channelColumns(board);
+  const detail = board.entries.map((e) => [
+    String(e.rank),
+    e.result.model.name,
+    ...columns.map((c) => formatNumber(e.result.splits[board.split].perChannel[c.channel]?.[c.metric])),
+  ]);
+  return [
+    `### ${boardTitle(board)}`,
+    "",
+    `Ranked by ${RANK_METRIC} (lower is better). Values: mean over (snapshot, channel) [95% bootstrap CI].`,
+    "",
+    table(header, rows),
+    "",
+    "Per channel:",
+    "",
+    table(["Rank", "Model", ...columns.map((c) => `${c.name} ${c.metric}`)], detail),
+    "",
+  ].join("\n");
+}
+
+/** A whole leaderboard page: one section per dataset and task, test_1 then test_2 of each mode. */
+export function renderMarkdown(boards: readonly Board[], title = "SuperBench leaderboard"): string {
+  const intro = [
+    `# ${title}`,
+    "",
+    "Built by `fieldbench leaderboard build` from the committed result files next to this page; do not edit by hand.",
+    "test_1 is the interpolation split, test_2 the extrapolation split; they are ranked separately.",
+    "",
+  ];
+  if (boards.length === 0) return [...intro, "No results yet.", ""].join("\n");
+  const sections: string[] = [];
+  let heading = "";
+  for (const board of boards) {
+    const h = `## ${board.dataset} (version ${board.datasetVersion}), ${board.task}`;
+    if (h !== heading) sections.push(h, "");
+    heading = h;
+    sections.push(renderBoardMarkdown(board));
+  }
+  return [...intro, ...sections].join("\n");
+}
