@@ -1,3 +1,4 @@
+import { readSync } from "node:fs";
 import { type FileHandle, open as openHandle } from "node:fs/promises";
 import { FieldbenchError, type NumericArray, allocateArray, checkAllocation } from "@fieldbench/core";
 import { type HeaderField, TRACE_FIELDS } from "./fields.js";
@@ -18,7 +19,11 @@ export interface SegyOpenOptions {
 
 /** Bytes read per request when scanning consecutive traces: large enough to amortise syscalls, small enough to bound memory. */
 const SPAN_BYTES = 8 * 1024 * 1024;
-/** Concurrent small reads (one trace header, or a few samples of one trace). */
+/** Traces up to this size are scanned whole for their headers; longer ones header by header. */
+const SPAN_HEADER_TRACE_BYTES = 8192;
+/** Synchronous header reads between yields to the event loop. */
+const SYNC_HEADER_BATCH = 8192;
+/** Concurrent small reads (a few samples of one trace). */
 const READ_BATCH = 256;
 
 /** A SEG-Y file opened for streaming: headers at open, samples only when asked, by file-handle reads. */
@@ -111,7 +116,7 @@ export class SegyFile {
       }
     };
     const traceBytes = this.layout.traceBytes;
-    if (traceBytes <= 64 * 1024) {
+    if (traceBytes <= SPAN_HEADER_TRACE_BYTES) {
       // Short traces: reading them whole in spans is cheaper than one syscall per header.
       for await (const [first, view] of this.spans(start, stop)) {
         const n = view.byteLength / traceBytes;
@@ -119,23 +124,23 @@ export class SegyFile {
       }
       return out;
     }
-    const buffer = new Uint8Array(TRACE_HEADER_BYTES * READ_BATCH);
-    const view = new DataView(buffer.buffer);
-    for (let batch = start; batch < stop; batch += READ_BATCH) {
-      const end = Math.min(stop, batch + READ_BATCH);
-      await Promise.all(
-        Array.from({ length: end - batch }, (_, i) =>
-          readInto(
-            this.handle,
-            buffer,
-            i * TRACE_HEADER_BYTES,
-            TRACE_HEADER_BYTES,
-            this.traceOffset(batch + i),
-            this.path,
-          ),
-        ),
-      );
-      for (let i = 0; i < end - batch; i++) fill(view, i * TRACE_HEADER_BYTES, batch + i - start);
+    // Longer traces: one synchronous 240-byte read per header (about 1 us from the page cache, 10x
+    // faster than reading the traces whole, and far faster than as many async reads), yielding to the
+    // event loop between batches so a scan of millions of traces never blocks it for long.
+    const header = Buffer.alloc(TRACE_HEADER_BYTES);
+    const view = new DataView(header.buffer, header.byteOffset, TRACE_HEADER_BYTES);
+    for (let batch = start; batch < stop; batch += SYNC_HEADER_BATCH) {
+      const end = Math.min(stop, batch + SYNC_HEADER_BATCH);
+      for (let t = batch; t < end; t++) {
+        const got = readSync(this.handle.fd, header, 0, TRACE_HEADER_BYTES, this.traceOffset(t));
+        if (got !== TRACE_HEADER_BYTES) {
+          throw new FieldbenchError("CORRUPT_FILE", `${this.path}: file ends inside the header of trace ${t}`, {
+            path: this.path,
+          });
+        }
+        fill(view, 0, t - start);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return out;
   }

@@ -219,9 +219,10 @@ describe("SEG-Y long traces", () => {
     ["cube.ieee.be.sgy", 5, 4, false],
   ] as const;
   for (const [source, code, bytes, little] of cases) {
-    it(`reads windows of 1500-sample traces sample by sample (format ${code}, ${little ? "little" : "big"} endian)`, async () => {
+    it(`reads windows and headers of 2500-sample traces (format ${code}, ${little ? "little" : "big"} endian)`, async () => {
+      // 4-byte samples make 10240-byte traces: headers are read one by one, not in spans of whole traces
       const traces = 12;
-      const samples = 1500;
+      const samples = 2500;
       const traceBytes = 240 + samples * bytes;
       const file = Buffer.alloc(3600 + traces * traceBytes);
       readFileSync(join(FIXTURES, source)).copy(file, 0, 0, 3600);
@@ -249,7 +250,9 @@ describe("SEG-Y long traces", () => {
         );
         expect(Array.from(window as ArrayLike<number>)).toEqual(expected);
         const whole = await segy.trace(11);
-        expect(whole[1499]).toBe((11 * 1000 + 1499) % 30000);
+        expect(whole[2499]).toBe((11 * 1000 + 2499) % 30000);
+        const [sequence] = await segy.readHeaderFields([TRACE_FIELDS[0] as (typeof TRACE_FIELDS)[number]], 0, traces);
+        expect(Array.from(sequence ?? [])).toEqual(Array.from({ length: traces }, (_, t) => t + 1));
       } finally {
         await segy.close();
       }
