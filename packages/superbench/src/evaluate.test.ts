@@ -112,3 +112,26 @@ describe("ERA5 through the protocol", () => {
     expect(score.perChannel.every((r) => Number.isFinite(r["lat_rmse"]) && r["rfne"]! < 0.5)).toBe(true);
   });
 });
+
+describe("lrsim", () => {
+  it("feeds LR_fields to the model unchanged (no synthetic degradation)", async () => {
+    const spec = {
+      ...getDataset("nskt_16k_sim_4"),
+      hr: [64, 64] as const,
+      storedRows: 64,
+      gridSpacing: (2 * Math.PI) / 64,
+    };
+    const task = resolveTask("lrsim", spec);
+    expect(task).toMatchObject({ degradation: "lrsim", scale: 4 });
+    // HR is the nearest-neighbour x4 copy of LR, so nearest on the passed-through LR reproduces HR exactly.
+    const lr = Float32Array.from({ length: 3 * 16 * 16 }, (_, i) => Math.sin(i * 0.37) + 0.1 * (i % 5));
+    const hr = new Float32Array(3 * 64 * 64);
+    for (let c = 0; c < 3; c++)
+      for (let y = 0; y < 64; y++)
+        for (let x = 0; x < 64; x++) hr[(c * 64 + y) * 64 + x] = lr[(c * 16 + (y >> 2)) * 16 + (x >> 2)]!;
+    const model = await createModel("nearest");
+    const score = await evaluateSnapshot(model, { spec, task, split: "test_2", index: 0, hr, lr }, "compat");
+    expect(score.perChannel.map((r) => r["mse"])).toEqual([0, 0, 0]);
+    expect(() => resolveTask("lrsim", getDataset("nskt_16k"))).toThrow(/lrsim needs an LR-sim dataset/);
+  });
+});
