@@ -45,6 +45,8 @@ describe("fieldbench datasets generate nskt", () => {
     [["--re", "abc"], /--re needs a number/],
     [["--size", "64"], /needs --re/],
     [["--re", "16000", "--backend", "cuda"], /unknown backend/],
+    [["--re", "16000", "--forcing", "4,0.1"], /--forcing needs k,amplitude,drag/],
+    [["--re", "16000", "--forcing", "40,0.1,0.1"], /forcing needs 1 <= k < n\/3/],
   ])("exits 2 with one line for bad parameters %j", async (extra, message) => {
     const r = await runMain(["datasets", "generate", "nskt", "--size", "64", ...extra, "--out", "bad", "--quiet"], dir);
     expect(r.code).toBe(2);

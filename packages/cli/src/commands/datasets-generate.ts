@@ -15,6 +15,7 @@ interface GenerateOptions {
   tStart: string;
   interval: string;
   lrFactor: string;
+  forcing?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -37,6 +38,10 @@ export function registerDatasetsGenerate(datasets: Command, io: CliIo): void {
     .option("--t-start <t>", "simulated time before the first snapshot", "1")
     .option("--interval <t>", "simulated time between snapshots", "0.1")
     .option("--lr-factor <f>", "LR_fields from the same initial condition on a size/f grid (0: none)", "4")
+    .option(
+      "--forcing <k,amplitude,drag>",
+      "Kolmogorov forcing u_x = amplitude sin(k y) with linear drag (default: decaying)",
+    )
     .option("--json", "print the dataset card as JSON on stdout")
     .option("--quiet", "no progress on stderr")
     .addHelpText(
@@ -92,6 +97,7 @@ async function runGenerate(kind: string, options: GenerateOptions, io: CliIo): P
     tStart: parseNumber(options.tStart, "--t-start"),
     interval: parseNumber(options.interval, "--interval"),
     lrFactor: parseInteger(options.lrFactor, "--lr-factor"),
+    ...(options.forcing === undefined ? {} : { forcing: parseForcing(options.forcing) }),
     onProgress: (now, _total, status) => {
       if (now > done) {
         progress.tick(now - done, status);
@@ -108,6 +114,17 @@ async function runGenerate(kind: string, options: GenerateOptions, io: CliIo): P
     );
     for (const f of card.files) printLine(io, `${f.sha256}  ${f.path}`);
   }
+}
+
+function parseForcing(text: string): { k: number; amplitude: number; drag: number } {
+  const parts = text.split(",");
+  if (parts.length !== 3) throw new FieldbenchError("BAD_USAGE", `--forcing needs k,amplitude,drag, got "${text}"`);
+  const k = parseInteger(parts[0], "--forcing k");
+  const amplitude = parseNumber(parts[1], "--forcing amplitude");
+  const drag = parseNumber(parts[2], "--forcing drag");
+  if (k < 1 || drag < 0)
+    throw new FieldbenchError("INVALID_VALUE", `--forcing needs k >= 1 and drag >= 0, got "${text}"`);
+  return { k, amplitude, drag };
 }
 
 function parseNumber(text: string, flag: string): number {

@@ -84,7 +84,7 @@ async function timing(n: number, re: number, steps: number) {
 }
 
 async function main(): Promise<void> {
-  const out = arg("out", process.env.OUT ?? ".");
+  const out = arg("out", ".");
   const size = Number(arg("size", "2048"));
   mkdirSync(out, { recursive: true });
   const report: Record<string, unknown> = { date: new Date().toISOString() };

@@ -26,7 +26,7 @@ function startWatchdog(out: string, stallSeconds: number): void {
 }
 
 async function main(): Promise<void> {
-  const out = arg("out", process.env.OUT ?? ".");
+  const out = arg("out", ".");
   const data = arg("data", "/tmp/nskt");
   const size = Number(arg("size", "2048"));
   const snapshots = Number(arg("snapshots", "10"));

@@ -42,6 +42,12 @@ export function validateParams(p: NsktParams): NsktParams {
   if (p.dt !== undefined && !(Number.isFinite(p.dt) && p.dt > 0)) {
     throw new FieldbenchError("INVALID_VALUE", `time step must be > 0, got ${p.dt}`);
   }
+  if (p.forcing !== undefined) {
+    const f = p.forcing;
+    if (!(Number.isSafeInteger(f.k) && f.k >= 1 && f.k < p.n / 3 && Number.isFinite(f.amplitude) && f.drag >= 0)) {
+      throw new FieldbenchError("INVALID_VALUE", `forcing needs 1 <= k < n/3, a finite amplitude and drag >= 0`);
+    }
+  }
   if (!Number.isSafeInteger(p.seed))
     throw new FieldbenchError("INVALID_VALUE", `seed must be an integer, got ${p.seed}`);
   return p;

@@ -84,6 +84,32 @@ print(json.dumps({"div": float(np.max(np.abs(div))), "swapped": float(np.max(np.
   });
 });
 
+describe("NSKT CPU solver, Kolmogorov forcing", () => {
+  it("spins a laminar shear flow up from rest as (1 - exp(-lambda t)) / lambda", async () => {
+    // Forcing u = A sin(k y) in the x momentum, i.e. vorticity F = -A k cos(k y). A one-mode shear flow has no
+    // nonlinear term, so from rest w(t) = F (1 - exp(-lambda t)) / lambda with lambda = nu k^2 + drag (by hand).
+    const n = 32;
+    const forcing = { k: 4, amplitude: 0.1, drag: 0.1 };
+    const nu = 1 / 100;
+    const zero = { re: new Float64Array(n * n), im: new Float64Array(n * n) };
+    const s = createCpuSolver({ n, re: 100, seed: 0, k0: 4, cfl: 0.5, dt: 0.01, forcing }, zero);
+    await s.advanceTo(1);
+    const snap = await s.snapshot();
+    const lambda = nu * 16 + 0.1;
+    const growth = (1 - Math.exp(-lambda)) / lambda;
+    let maxErr = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const y = (2 * Math.PI * j) / n;
+        const o = i * n + j;
+        maxErr = Math.max(maxErr, Math.abs(snap.w[o] - -0.1 * 4 * Math.cos(4 * y) * growth));
+        maxErr = Math.max(maxErr, Math.abs(snap.u[o] - 0.1 * Math.sin(4 * y) * growth), Math.abs(snap.v[o]));
+      }
+    }
+    expect(maxErr / (0.4 * growth)).toBeLessThan(1e-8);
+  });
+});
+
 function taylorGreenSpectrum(n: number): { re: Float64Array; im: Float64Array } {
   // 2 sin x sin y = -(1/2)(e^{i(x+y)} + e^{-i(x+y)} - e^{i(x-y)} - e^{-i(x-y)}): DFT -n^2/2 at (1,1), (-1,-1)
   // and +n^2/2 at (1,-1), (-1,1).

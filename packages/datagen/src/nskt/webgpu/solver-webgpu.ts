@@ -30,8 +30,6 @@ export async function createWebGpuSolver(
   const n2 = n * n;
   checkAllocation(n2 * 7, 8, `NSKT WebGPU solver state for ${n}x${n}`);
   const device = await openGpuDevice();
-  const trace = process.env.FIELDBENCH_DEBUG ? (m: string) => process.stderr.write(`[webgpu] ${m}\n`) : () => {};
-  trace("device open");
   const errors: string[] = [];
   device.addEventListener?.("uncapturederror", (e) =>
     errors.push(String((e as GPUUncapturedErrorEvent).error.message)),
@@ -74,7 +72,6 @@ export async function createWebGpuSolver(
       layout: "auto",
       compute: { module: device.createShaderModule({ code }), entryPoint: "main" },
     });
-  trace("buffers written");
   const fftPipe = pipeline(FFT_STAGE);
   const prepPipe = pipeline(PREP);
   const productPipe = pipeline(PRODUCT);
@@ -165,7 +162,6 @@ export async function createWebGpuSolver(
     dispatch(pass, rhsPipe, rhsGroup, n2);
   };
 
-  trace("pipelines and bind groups ready");
   const dx = (2 * Math.PI) / n;
   const dtViscous = 2 / ((1 / p.re) * maxRetainedK2(n));
   let time = 0;
