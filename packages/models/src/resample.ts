@@ -14,6 +14,9 @@ export interface AxisWeights {
   readonly index: Int32Array;
   /** [outSize * taps] weights. */
   readonly weight: Float64Array;
+  /** Per output: first input index and tap count when its taps are consecutive indices (fast path), else count -1. */
+  readonly start: Int32Array;
+  readonly count: Int32Array;
 }
 
 /** Keys cubic convolution kernel with coefficient `a` (Pillow: -0.5, PyTorch: -0.75). */
@@ -40,11 +43,15 @@ export function antialiasWeights(
   const radius = support * filterScale;
   const taps = Math.ceil(radius) * 2 + 1;
   const { index, weight } = allocateTable(outSize, taps);
+  const start = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {
     const center = (o + 0.5) * scale;
     // Pillow truncates toward zero (C cast), then clips to the image.
     const xmin = Math.max(Math.trunc(center - radius + 0.5), 0);
     const xmax = Math.min(Math.trunc(center + radius + 0.5), inSize);
+    start[o] = xmin;
+    count[o] = Math.max(xmax - xmin, 0);
     let sum = 0;
     for (let x = xmin; x < xmax; x++) sum += kernel((x - center + 0.5) / filterScale);
     for (let x = xmin; x < xmax; x++) {
@@ -53,7 +60,7 @@ export function antialiasWeights(
       weight[k] = sum === 0 ? 0 : kernel((x - center + 0.5) / filterScale) / sum;
     }
   }
-  return { inSize, outSize, taps, index, weight };
+  return { inSize, outSize, taps, index, weight, start, count };
 }
 
 /**
@@ -72,7 +79,7 @@ export function cubicWeights(inSize: number, outSize: number, a: number, alignCo
       weight[o * 4 + k] = w[k]!;
     }
   }
-  return { inSize, outSize, taps: 4, index, weight };
+  return withRuns({ inSize, outSize, taps: 4, index, weight });
 }
 
 /** PyTorch bilinear weights (align_corners false: source clamped at 0, as PyTorch's linear modes do). */
@@ -87,7 +94,7 @@ export function linearWeights(inSize: number, outSize: number): AxisWeights {
     weight[o * 2] = 1 - t;
     weight[o * 2 + 1] = t;
   }
-  return { inSize, outSize, taps: 2, index, weight };
+  return withRuns({ inSize, outSize, taps: 2, index, weight });
 }
 
 /** Nearest neighbour on pixel centres: output o takes input floor((o + 0.5) * in/out). */
@@ -97,7 +104,7 @@ export function nearestWeights(inSize: number, outSize: number): AxisWeights {
     index[o] = clampIndex(Math.floor(((o + 0.5) * inSize) / outSize), inSize);
     weight[o] = 1;
   }
-  return { inSize, outSize, taps: 1, index, weight };
+  return withRuns({ inSize, outSize, taps: 1, index, weight });
 }
 
 /** Every `step`-th sample from index 0 (SuperBench's "uniform" degradation). */
@@ -108,7 +115,7 @@ export function strideWeights(inSize: number, step: number): AxisWeights {
     index[o] = o * step;
     weight[o] = 1;
   }
-  return { inSize, outSize, taps: 1, index, weight };
+  return withRuns({ inSize, outSize, taps: 1, index, weight });
 }
 
 /**
@@ -143,14 +150,20 @@ export function resamplePlanes(
 }
 
 function resampleRows(src: Float32Array, h: number, w: number, weights: AxisWeights, out: Float32Array): void {
-  const { outSize, taps, index, weight } = weights;
+  const { outSize, taps, index, weight, start, count } = weights;
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const dst = y * outSize;
     for (let o = 0; o < outSize; o++) {
       let sum = 0;
       const base = o * taps;
-      for (let k = 0; k < taps; k++) sum += src[row + index[base + k]!]! * weight[base + k]!;
+      const n = count[o]!;
+      if (n >= 0) {
+        const first = row + start[o]!;
+        for (let k = 0; k < n; k++) sum += src[first + k]! * weight[base + k]!;
+      } else {
+        for (let k = 0; k < taps; k++) sum += src[row + index[base + k]!]! * weight[base + k]!;
+      }
       out[dst + o] = sum;
     }
   }
@@ -171,6 +184,21 @@ function resampleColumns(src: Float32Array, w: number, weights: AxisWeights, out
     const dst = o * w;
     for (let x = 0; x < w; x++) out[dst + x] = acc[x]!;
   }
+}
+
+/** Marks outputs whose taps are consecutive input indices, so rows can be summed without the index table. */
+function withRuns(table: Omit<AxisWeights, "start" | "count">): AxisWeights {
+  const { outSize, taps, index } = table;
+  const start = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const first = index[o * taps]!;
+    let consecutive = true;
+    for (let k = 1; k < taps; k++) if (index[o * taps + k] !== first + k) consecutive = false;
+    start[o] = first;
+    count[o] = consecutive ? taps : -1;
+  }
+  return { ...table, start, count };
 }
 
 function sourceCoordinate(o: number, inSize: number, outSize: number, alignCorners: boolean): number {
