@@ -17,6 +17,15 @@ const WORKGROUP = 256;
 const SPEED_EVERY = 25;
 
 /**
+ * Hypothesis for that stall (untested): every step leaves command encoders, passes and command buffers for the
+ * garbage collector, and their native finalizers release Dawn objects; a large allocation (a snapshot) triggers a
+ * major GC whose finalizers may run while Dawn is inside ProcessEvents and deadlock on its lock. With
+ * `node --expose-gc`, the solver collects at points of its own choosing (after each readback resolved, outside any
+ * Dawn callback) so garbage never piles up; without the flag this does nothing.
+ */
+const collectGarbage: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+/**
  * The same scheme as the CPU backend (SSP-RK3, 2/3 rule, three complex 2-D FFTs per right-hand side) in f32
  * WGSL: radix-2 Stockham FFT stages along rows then columns, element-wise kernels for the rest. The CFL speed
  * is reduced on the GPU and read back once per step (unless a fixed dt is given) to choose dt on the host.
@@ -171,9 +180,10 @@ export async function createWebGpuSolver(
   const readSpeed = async (): Promise<number> => {
     await device.queue.onSubmittedWorkDone();
     await speedRead.mapAsync(GPUMapMode.READ);
-    const bits = new Uint32Array(speedRead.getMappedRange().slice(0));
+    const value = new Float32Array(speedRead.getMappedRange(), 0, 1)[0];
     speedRead.unmap();
-    return new Float32Array(bits.buffer)[0];
+    collectGarbage();
+    return value;
   };
   const check = () => {
     if (errors.length > 0) throw new FieldbenchError("WORK_FAILED", `WebGPU error: ${errors[0]}`);
@@ -228,8 +238,10 @@ export async function createWebGpuSolver(
     device.queue.submit([enc.finish()]);
     await device.queue.onSubmittedWorkDone();
     await target.mapAsync(GPUMapMode.READ);
-    const data = new Float32Array(target.getMappedRange().slice(0));
+    const data = new Float32Array(n2 * 2);
+    data.set(new Float32Array(target.getMappedRange()));
     target.unmap();
+    collectGarbage();
     check();
     return data;
   };
