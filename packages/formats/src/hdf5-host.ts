@@ -42,19 +42,29 @@ interface Reply {
   fatal?: boolean;
 }
 
+interface Started {
+  readonly worker: Worker;
+  /** Resolves when the worker has loaded h5wasm; request timers start after it. */
+  readonly ready: Promise<void>;
+}
+
 let worker: Worker | undefined;
-/** Resolves when the current worker has loaded h5wasm; request timers start after it. */
 let workerReady: Promise<void> = Promise.resolve();
+/**
+ * Once a worker has had to be replaced (a file hung or aborted HDF5), the process is evidently reading
+ * corrupt files: keep one spare loading in the background so the next replacement costs no start-up.
+ */
+let spare: Started | undefined;
+let keepSpare = false;
 let generation = 0;
 let nextRequest = 1;
 const pending = new Map<number, Pending>();
 
-function liveWorker(): Worker {
-  if (worker !== undefined) return worker;
+function startWorker(): Started {
   // No `stdout/stderr: true` streams here: their ports keep the process alive after the worker is unref'd.
   // The worker captures HDF5-DIAG itself (worker/hdf5-worker.mjs).
   const started = new Worker(WORKER_URL);
-  workerReady = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     started.on("message", (reply: Reply) => (reply.ready ? resolve() : settle(started, reply)));
     started.on("error", (err) => {
       reject(new FieldbenchError("INTERNAL", `the HDF5 worker failed to start (${err.message.split("\n")[0]})`));
@@ -66,11 +76,21 @@ function liveWorker(): Worker {
     });
   });
   // A worker that dies later is reported through its pending requests, not through this promise.
-  workerReady.catch(() => undefined);
+  ready.catch(() => undefined);
   started.unref();
-  generation++;
-  worker = started;
-  return started;
+  return { worker: started, ready };
+}
+
+function liveWorker(): Worker {
+  if (worker === undefined) {
+    const next = spare ?? startWorker();
+    spare = undefined;
+    worker = next.worker;
+    workerReady = next.ready;
+    generation++;
+  }
+  if (keepSpare && spare === undefined) spare = startWorker();
+  return worker;
 }
 
 function settle(from: Worker, reply: Reply): void {
@@ -91,8 +111,10 @@ function settle(from: Worker, reply: Reply): void {
 
 /** Fails every request of a dead (or killed) worker and forgets it, so the next request starts afresh. */
 function retire(dead: Worker, why: string): void {
+  if (spare?.worker === dead) spare = undefined;
   if (worker !== dead) return;
   worker = undefined;
+  keepSpare = true;
   for (const [id, request] of pending) {
     pending.delete(id);
     clearTimeout(request.timer);
@@ -138,6 +160,11 @@ function timeoutFor(bytes: number): number {
   const fixed = Number(process.env.FIELDBENCH_HDF5_TIMEOUT_MS);
   if (Number.isFinite(fixed) && fixed > 0) return fixed;
   return BASE_TIMEOUT_MS + Math.ceil(bytes / BYTES_PER_EXTRA_SECOND) * 1000;
+}
+
+/** How many h5wasm workers this process has started (the first, plus one after each hang or abort). */
+export function workersStarted(): number {
+  return generation;
 }
 
 /** FIELDBENCH_HDF5_PIECE_BYTES overrides the piece size (tests use it to exercise piecewise reads). */

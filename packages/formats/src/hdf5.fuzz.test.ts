@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRng, isFieldbenchError } from "@fieldbench/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { workersStarted } from "./hdf5-host.js";
 import { openFile } from "./open.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
@@ -92,6 +93,7 @@ describe("hdf5 reader fuzz", () => {
     const rng = createRng("hdf5-fuzz");
     const outcomes: Record<string, number> = {};
     const started = Date.now();
+    const workersBefore = workersStarted();
     for (let i = 0; i < ITERATIONS; i++) {
       const { bytes, how } = mutate(rng, pick(rng, SOURCES));
       const path = join(tmp, `m${i % 8}.h5`);
@@ -117,7 +119,9 @@ describe("hdf5 reader fuzz", () => {
       }
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     }
-    console.log(`hdf5 fuzz: ${ITERATIONS} files in ${Date.now() - started} ms`, outcomes);
+    // Each replaced worker is a file that hung HDF5 past the timeout or aborted the wasm module: the guard at work.
+    const replaced = workersStarted() - workersBefore - (workersBefore === 0 ? 1 : 0);
+    console.log(`hdf5 fuzz: ${ITERATIONS} files in ${Date.now() - started} ms, ${replaced} workers replaced`, outcomes);
     expect(Object.values(outcomes).reduce((a, b) => a + b, 0)).toBe(ITERATIONS);
   }, 180_000);
 });
