@@ -19,9 +19,9 @@ const tmp = mkdtempSync(join(tmpdir(), "hdf5-fuzz-"));
 const saved = { max: process.env.FIELDBENCH_MAX_BYTES, timeout: process.env.FIELDBENCH_HDF5_TIMEOUT_MS };
 
 // A mutated header can declare a 1 GiB dataset that is still under the default 8 GiB limit; the fuzz run
-// lowers the limit so such a file ends in TOO_LARGE instead of a real allocation, and bounds a hang at 1 s (27 of these 1000 files make HDF5 loop, e.g. on a corrupt attribute
-// count, or abort the wasm module);
-// the clock starts once the worker has loaded h5wasm, and a false timeout on a slow machine still ends in
+// lowers the limit so such a file ends in TOO_LARGE instead of a real allocation. It also bounds a hang at
+// 1 s: 27 of these 1000 files make HDF5 loop (e.g. on a corrupt attribute count) or abort the wasm module.
+// The clock starts once the worker has loaded h5wasm, and a false timeout on a slow machine still ends in
 // CORRUPT_FILE.
 beforeAll(() => {
   process.env.FIELDBENCH_MAX_BYTES = String(64 * 1024 * 1024);
