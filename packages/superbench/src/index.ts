@@ -10,3 +10,4 @@ export * from "./sidecar.js";
 export * from "./table.js";
 export * from "./degrade-file.js";
 export * from "./merge.js";
+export * from "./anchors.js";

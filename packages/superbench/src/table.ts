@@ -1,4 +1,5 @@
 import type { SuperbenchResult } from "@fieldbench/leaderboard";
+import { publishedRowFor } from "./anchors.js";
 import { TEST_SPLITS } from "./datasets.js";
 
 /** Columns of the summary table: SuperBench's order in compat mode, the fixed-range metrics in default mode. */
@@ -33,6 +34,14 @@ export function formatResultTable(result: SuperbenchResult): string {
     const r = result.splits[split];
     return [split, String(r.snapshots), ...columns.map((c) => format(r.metrics[c], c))];
   });
+  // Compat runs of the published baseline get SuperBench's own numbers underneath, for a direct comparison.
+  const published = publishedRowFor(result.mode, result.model.name, result.dataset.key, result.task.name);
+  if (published !== undefined) {
+    for (const split of TEST_SPLITS) {
+      const values = published[split] as Readonly<Record<string, number | undefined>>;
+      rows.push([`${split} (paper)`, "", ...columns.map((c) => format(values[c], c))]);
+    }
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(" | ")} |`;
   const rule = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
