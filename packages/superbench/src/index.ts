@@ -11,3 +11,4 @@ export * from "./table.js";
 export * from "./degrade-file.js";
 export * from "./merge.js";
 export * from "./anchors.js";
+export * from "./ci-score.js";
