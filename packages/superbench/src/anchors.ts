@@ -5,14 +5,14 @@
  * published entry used the relative definition (`in_rel`) and absolute otherwise (`in_abs`). div_mse is the
  * published Physics column (mean D^2 of the raw output).
  */
-export interface PublishedSplit {
+export type PublishedSplit = {
   readonly rfne: number;
   readonly psnr: number;
   readonly ssim: number;
   readonly in_rel?: number;
   readonly in_abs?: number;
   readonly div_mse?: number;
-}
+};
 export type PublishedRow = Readonly<Record<"test_1" | "test_2", PublishedSplit>>;
 
 const row = (i: PublishedSplit, e: PublishedSplit): PublishedRow => ({ test_1: i, test_2: e });

@@ -38,7 +38,7 @@ export function formatResultTable(result: SuperbenchResult): string {
   const published = publishedRowFor(result.mode, result.model.name, result.dataset.key, result.task.name);
   if (published !== undefined) {
     for (const split of TEST_SPLITS) {
-      const values = published[split] as Readonly<Record<string, number | undefined>>;
+      const values: Readonly<Record<string, number | undefined>> = published[split];
       rows.push([`${split} (paper)`, "", ...columns.map((c) => format(values[c], c))]);
     }
   }
