@@ -29,6 +29,16 @@ fs.writeSync = function captureStderr(fd, data, ...rest) {
   return written;
 };
 
+// Emscripten's own messages ("Aborted(...)", UTF-8 warnings on corrupt strings) go through console.
+for (const method of ["error", "warn", "log"]) {
+  const original = console[method].bind(console);
+  console[method] = (...args) => {
+    const text = `${args.join(" ")}\n`;
+    if (diag.length < MAX_DIAG_CHARS) diag += text;
+    if (showDiag) original(...args);
+  };
+}
+
 const { default: h5wasm } = await import("h5wasm/node");
 await h5wasm.ready;
 // Request timeouts start only now: loading the 4 MB wasm glue takes 0.3-3 s depending on machine load.
