@@ -1,11 +1,30 @@
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Attrs, type AttrValue, FieldbenchError, isFieldbenchError, shapeSize } from "@fieldbench/core";
-import h5wasm from "h5wasm/node";
+import type H5wasmModule from "h5wasm/node";
 
-type H5File = InstanceType<typeof h5wasm.File>;
-type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
-type H5Group = InstanceType<typeof h5wasm.Group>;
+type H5wasm = typeof H5wasmModule;
+type H5File = InstanceType<H5wasm["File"]>;
+type H5Dataset = InstanceType<H5wasm["Dataset"]>;
+type H5Group = InstanceType<H5wasm["Group"]>;
+
+/** h5wasm is loaded on first write only, so importing @fieldbench/formats stays light (open.ts's habit). */
+let loaded: H5wasm | undefined;
+
+async function loadH5wasm(): Promise<H5wasm> {
+  if (loaded === undefined) {
+    const lib = (await import("h5wasm/node")).default;
+    await lib.ready;
+    loaded = lib;
+  }
+  return loaded;
+}
+
+/** The loaded module; every caller runs after openWriter has awaited loadH5wasm. */
+function h5(): H5wasm {
+  if (loaded === undefined) throw new FieldbenchError("INTERNAL", "h5wasm used before it was loaded");
+  return loaded;
+}
 
 export type Hdf5WritableArray = Float32Array | Float64Array | Int16Array | Int32Array | Uint8Array;
 export type Hdf5SlabArray = Float32Array | Float64Array | Int16Array | Int32Array;
@@ -70,7 +89,7 @@ export async function createHdf5Writer(path: string, attrs?: Attrs): Promise<Hdf
 }
 
 async function openWriter(path: string, attrs?: Attrs): Promise<Hdf5Writer & FullWriter> {
-  await h5wasm.ready;
+  const h5wasm = await loadH5wasm();
   const target = resolve(path);
   const tmp = `${target}.tmp-${process.pid}`;
   let file: H5File;
@@ -234,7 +253,7 @@ function finishDataset(
   spec: { name: string; shape: readonly number[]; attrs?: Attrs; dims?: readonly string[] },
 ): void {
   // h5wasm reports a failed H5Dcreate only on stderr and returns null: refuse to go on silently.
-  if (!(dataset instanceof h5wasm.Dataset)) {
+  if (!(dataset instanceof h5().Dataset)) {
     throw new FieldbenchError("WORK_FAILED", `${state.path}: HDF5 could not create dataset ${spec.name}`, {
       path: state.path,
     });
@@ -352,7 +371,7 @@ function parentGroup(file: H5File, name: string): H5Group {
   let group: H5Group = file;
   for (const part of parts) {
     const existing = group.get(part);
-    group = existing instanceof h5wasm.Group ? existing : group.create_group(part);
+    group = existing instanceof h5().Group ? existing : group.create_group(part);
   }
   return group;
 }
