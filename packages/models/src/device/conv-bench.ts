@@ -217,7 +217,8 @@ async function main() {
   const device = (tf.backend() as unknown as { device: EventTarget }).device;
   device.addEventListener("uncapturederror", (event) => {
     gpuErrors++;
-    if (gpuErrors <= 3) say(`GPU error: ${String((event as unknown as { error: { message: string } }).error?.message).split("\n")[0]}`);
+    if (gpuErrors <= 3)
+      say(`GPU error: ${String((event as unknown as { error: { message: string } }).error?.message).split("\n")[0]}`);
   });
   say(`# Split-K Conv2DBackpropFilter on ${adapterInfo} (${new Date().toISOString()})`);
   const restoreStock = registerWebgpuConv2DBackpropFilter();
