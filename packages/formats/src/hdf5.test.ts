@@ -465,6 +465,28 @@ print("null")`,
     expect((err as Error).message).not.toContain("\n");
   });
 
+  it("a file that makes HDF5 loop ends in CORRUPT_FILE at the timeout; files open beside it keep reading", async () => {
+    // hang.attribute-loop.nc: one 8-byte field of an attribute message overwritten (see tools/fixtures/hdf5.py).
+    // HDF5 never returns from listing that variable's attributes; the worker is terminated and replaced,
+    // and the already-open file is reopened in the new worker on its next read.
+    const saved = process.env.FIELDBENCH_HDF5_TIMEOUT_MS;
+    process.env.FIELDBENCH_HDF5_TIMEOUT_MS = "3000";
+    try {
+      await withFile(NC_TIMES, async (file) => {
+        const hang = join(FIXTURES, "hang.attribute-loop.nc");
+        const started = Date.now();
+        const err = await failure(() => openFile(hang));
+        expect(isFieldbenchError(err, "CORRUPT_FILE")).toBe(true);
+        expect((err as Error).message).toBe(`${hang}: HDF5 did not answer within 3000 ms`);
+        expect(Date.now() - started).toBeLessThan(20_000);
+        expect(Array.from((await file.read("time_julian")).data as Float64Array)).toEqual([0, 59, 60, 366, 36525]);
+      });
+    } finally {
+      if (saved === undefined) delete process.env.FIELDBENCH_HDF5_TIMEOUT_MS;
+      else process.env.FIELDBENCH_HDF5_TIMEOUT_MS = saved;
+    }
+  }, 30_000);
+
   it("an unknown variable is VARIABLE_NOT_FOUND; a reader survives a failed open next to it", async () => {
     const copy = join(tmp, "copy.nc");
     copyFileSync(NC_TIMES, copy);
