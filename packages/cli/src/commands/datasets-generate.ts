@@ -16,6 +16,7 @@ interface GenerateOptions {
   interval: string;
   lrFactor: string;
   forcing?: string;
+  dt?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -42,6 +43,7 @@ export function registerDatasetsGenerate(datasets: Command, io: CliIo): void {
       "--forcing <k,amplitude,drag>",
       "Kolmogorov forcing u_x = amplitude sin(k y) with linear drag (default: decaying)",
     )
+    .option("--dt <t>", "fixed time step instead of the CFL rule (for reproducible comparisons)")
     .option("--json", "print the dataset card as JSON on stdout")
     .option("--quiet", "no progress on stderr")
     .addHelpText(
@@ -98,6 +100,7 @@ async function runGenerate(kind: string, options: GenerateOptions, io: CliIo): P
     interval: parseNumber(options.interval, "--interval"),
     lrFactor: parseInteger(options.lrFactor, "--lr-factor"),
     ...(options.forcing === undefined ? {} : { forcing: parseForcing(options.forcing) }),
+    ...(options.dt === undefined ? {} : { dt: parseNumber(options.dt, "--dt") }),
     onProgress: (now, _total, status) => {
       if (now > done) {
         progress.tick(now - done, status);

@@ -19,6 +19,8 @@ export interface GenerateNsktOptions {
   backend?: NsktBackendName;
   k0?: number;
   cfl?: number;
+  /** Fixed time step instead of the CFL rule (both grids). */
+  dt?: number;
   /** Simulated time before the first snapshot (spin-up). */
   tStart?: number;
   /** Simulated time between snapshots. */
@@ -66,7 +68,15 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
   const o = normalize(options);
   const splits = assignSplits(o.snapshots);
   const lrSize = o.lrFactor > 0 ? o.size / o.lrFactor : 0;
-  const hrParams = validateParams({ n: o.size, re: o.re, seed: o.seed, k0: o.k0, cfl: o.cfl, forcing: o.forcing });
+  const hrParams = validateParams({
+    n: o.size,
+    re: o.re,
+    seed: o.seed,
+    k0: o.k0,
+    cfl: o.cfl,
+    ...(o.dt === undefined ? {} : { dt: o.dt }),
+    ...(o.forcing === undefined ? {} : { forcing: o.forcing }),
+  });
   if (o.lrFactor > 0 && (!Number.isInteger(lrSize) || lrSize < 16)) {
     throw new FieldbenchError(
       "INVALID_VALUE",
@@ -160,6 +170,7 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
       seed: o.seed,
       k0: o.k0,
       cfl: o.cfl,
+      dt: o.dt ?? null,
       tStart: o.tStart,
       interval: o.interval,
       backend: o.backend,
@@ -179,7 +190,7 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
     wallSeconds,
     msPerStep: hr.steps > 0 ? stepMs / hr.steps : 0,
     created: new Date().toISOString(),
-    regenerate: `fieldbench datasets generate nskt --re ${o.re} --size ${o.size} --snapshots ${o.snapshots} --seed ${o.seed} --k0 ${o.k0} --cfl ${o.cfl} --t-start ${o.tStart} --interval ${o.interval} --lr-factor ${o.lrFactor} --backend ${o.backend}`,
+    regenerate: `fieldbench datasets generate nskt --re ${o.re} --size ${o.size} --snapshots ${o.snapshots} --seed ${o.seed} --k0 ${o.k0} --cfl ${o.cfl} --t-start ${o.tStart} --interval ${o.interval} --lr-factor ${o.lrFactor} --backend ${o.backend}${o.dt === undefined ? "" : ` --dt ${o.dt}`}${o.forcing === undefined ? "" : ` --forcing ${o.forcing.k},${o.forcing.amplitude},${o.forcing.drag}`}`,
   };
   await writeFile(join(staging, "card.json"), `${JSON.stringify(card, null, 2)}\n`);
   await writeFile(join(staging, "CARD.md"), renderCard(card));

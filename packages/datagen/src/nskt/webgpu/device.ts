@@ -14,6 +14,16 @@ const keepAlive: unknown[] = [];
  * unresolved on the GPU machine). Solvers free their own buffers and never destroy the device.
  */
 let shared: Promise<GPUDevice> | undefined;
+let createFlags: string[] = [];
+
+/**
+ * Dawn instance flags for the next device, e.g. ["backend=null"]: Dawn's null backend runs no shaders but exercises
+ * the whole object, submit and readback path, so the solver's host side can be checked on machines without a GPU.
+ */
+export function setWebGpuFlags(flags: readonly string[]): void {
+  createFlags = [...flags];
+  shared = undefined;
+}
 
 export function openGpuDevice(): Promise<GPUDevice> {
   if (shared === undefined) {
@@ -30,7 +40,7 @@ async function openNewDevice(): Promise<GPUDevice> {
   try {
     const webgpu = await import("webgpu");
     Object.assign(globalThis, webgpu.globals);
-    const gpu = webgpu.create([]);
+    const gpu = webgpu.create(createFlags);
     keepAlive.push(gpu);
     adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
     keepAlive.push(adapter);

@@ -7,23 +7,10 @@ import { COMBINE, FFT_STAGE, PREP, PRODUCT, RHS } from "./shaders.js";
 
 const WORKGROUP = 256;
 /**
- * The CFL speed is read back every SPEED_EVERY steps, not every step (dt in between uses the last speed with a 10%
- * margin). Known problem, not understood yet: on the H200 (webgpu 0.6.2, Dawn over Vulkan) the process blocked for
- * good (main thread stuck in native code, timers dead) at the first snapshot of every generation run, and after
- * advanceTo + snapshot in one probe, while plain step loops, snapshots after whole steps and 32 MB readbacks worked.
- * Fewer readbacks, each after onSubmittedWorkDone, and persistent staging buffers are the untested mitigation
- * (packages/datagen/reports/webgpu-generate.md).
+ * The CFL speed is read back every SPEED_EVERY steps, not every step (each readback is a full GPU round trip); dt in
+ * between uses the last speed with a 10% margin.
  */
 const SPEED_EVERY = 25;
-
-/**
- * Hypothesis for that stall (untested): every step leaves command encoders, passes and command buffers for the
- * garbage collector, and their native finalizers release Dawn objects; a large allocation (a snapshot) triggers a
- * major GC whose finalizers may run while Dawn is inside ProcessEvents and deadlock on its lock. With
- * `node --expose-gc`, the solver collects at points of its own choosing (after each readback resolved, outside any
- * Dawn callback) so garbage never piles up; without the flag this does nothing.
- */
-const collectGarbage: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 /**
  * The same scheme as the CPU backend (SSP-RK3, 2/3 rule, three complex 2-D FFTs per right-hand side) in f32
@@ -182,7 +169,6 @@ export async function createWebGpuSolver(
     await speedRead.mapAsync(GPUMapMode.READ);
     const value = new Float32Array(speedRead.getMappedRange(), 0, 1)[0];
     speedRead.unmap();
-    collectGarbage();
     return value;
   };
   const check = () => {
@@ -229,7 +215,7 @@ export async function createWebGpuSolver(
     return { dt, time, speed: u };
   };
 
-  // Persistent staging buffers: created once, never destroyed mid-run (see SPEED_EVERY for the readback stall).
+  // Persistent staging buffers, created once.
   const staging = [0, 1].map(() => buffer(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
   const readBuffer = async (source: GPUBuffer, slot = 0): Promise<Float32Array> => {
     const target = staging[slot];
@@ -241,7 +227,6 @@ export async function createWebGpuSolver(
     const data = new Float32Array(n2 * 2);
     data.set(new Float32Array(target.getMappedRange()));
     target.unmap();
-    collectGarbage();
     check();
     return data;
   };
@@ -267,7 +252,11 @@ export async function createWebGpuSolver(
     },
     step,
     advanceTo: async (target, onStep) => {
-      while (time < target - 1e-12 * Math.max(1, target)) onStep?.(await step(target - time));
+      while (time < target - 1e-12 * Math.max(1, target)) {
+        // Not `onStep?.(await step())`: an optional call skips evaluating its arguments when onStep is undefined.
+        const info = await step(target - time);
+        onStep?.(info);
+      }
       time = Math.max(time, target);
       check();
     },
