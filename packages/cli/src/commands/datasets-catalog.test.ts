@@ -1,12 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../io.js";
-import { main } from "../main.js";
+import { runMain } from "../testing.js";
 
 // Fixtures: tools/fixtures/cmip6.py, era5.py (netCDF4-python, eccodes, zarr) and grib2.py (eccodes).
 const LOADER_FIXTURES = fileURLToPath(new URL("../../../loaders/fixtures/", import.meta.url));
@@ -16,24 +14,7 @@ const TAS_1 = join(TAS_DIR, "tas_Amon_CESM2_historical_r1i1p1f1_gn_185001-185004
 const tmp = mkdtempSync(join(tmpdir(), "cli-datasets-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      stream.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = "";
-  return stream;
-}
-
-async function run(argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const io: CliIo = { stdout, stderr, cwd: process.cwd(), env: {} };
-  const code = await main(argv, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runMain(argv);
 
 describe("fieldbench datasets catalog", () => {
   it("writes an intake-esm style CSV of a CMIP6 DRS tree", async () => {

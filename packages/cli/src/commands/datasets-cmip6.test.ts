@@ -1,11 +1,9 @@
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../io.js";
-import { main } from "../main.js";
+import { runMain } from "../testing.js";
 
 // Fixtures: tools/fixtures/cmip6.py (netCDF4-python + cftime): a noleap monthly series missing May 1850.
 const LOADER_FIXTURES = fileURLToPath(new URL("../../../loaders/fixtures/", import.meta.url));
@@ -14,24 +12,7 @@ const TAS = readdirSync(TAS_DIR).map((n) => join(TAS_DIR, n));
 const tmp = mkdtempSync(join(tmpdir(), "cli-cmip6-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      stream.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = "";
-  return stream;
-}
-
-async function run(argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const io: CliIo = { stdout, stderr, cwd: process.cwd(), env: {} };
-  const code = await main(argv, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runMain(argv);
 
 describe("fieldbench datasets cmip6", () => {
   it("joins three files and reports the missing month with its dates", async () => {

@@ -1,31 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../io.js";
-import { main } from "../main.js";
+import { runMain } from "../testing.js";
 
 // Fixtures from tools/fixtures/grib2.py (eccodes); the expected numbers are eccodes' own statistics.
 const FIXTURES = fileURLToPath(new URL("../../../formats/fixtures/", import.meta.url));
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      stream.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = "";
-  return stream;
-}
-
-async function run(argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const io: CliIo = { stdout, stderr, cwd: process.cwd(), env: {} };
-  const code = await main(argv, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runMain(argv);
 
 function eccodesStats(path: string): { count: number; missing: number; min: number; max: number; mean: number } {
   const script = `

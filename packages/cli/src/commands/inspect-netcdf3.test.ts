@@ -1,11 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../io.js";
-import { main } from "../main.js";
+import { runMain } from "../testing.js";
 
 // Fixtures and their expected values come from tools/fixtures/netcdf3.py (netCDF4-python + cftime).
 const FIXTURES = fileURLToPath(new URL("../../../formats/fixtures/", import.meta.url));
@@ -13,24 +11,7 @@ const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, "netcdf3.expected.json")
 const tmp = mkdtempSync(join(tmpdir(), "cli-nc3-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      stream.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = "";
-  return stream;
-}
-
-async function run(argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const io: CliIo = { stdout, stderr, cwd: process.cwd(), env: {} };
-  const code = await main(argv, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runMain(argv);
 
 describe("fieldbench inspect on NetCDF3", () => {
   it.each(["netcdf3.classic.nc", "netcdf3.64bit-offset.nc", "netcdf3.cdf5.nc"])("%s --json", async (name) => {

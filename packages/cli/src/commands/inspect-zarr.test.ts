@@ -1,11 +1,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../io.js";
-import { main } from "../main.js";
+import { runMain } from "../testing.js";
 
 // Fixtures and expected values come from tools/fixtures/zarr.py (zarr-python 2.13, xarray, numcodecs).
 const FIXTURES = fileURLToPath(new URL("../../../formats/fixtures/zarr/", import.meta.url));
@@ -14,24 +12,7 @@ const ERA5 = "v2.era5-like.consolidated.zarr";
 const tmp = mkdtempSync(join(tmpdir(), "cli-zarr-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      stream.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = "";
-  return stream;
-}
-
-async function run(argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const io: CliIo = { stdout, stderr, cwd: process.cwd(), env: {} };
-  const code = await main(argv, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runMain(argv);
 
 function copyStore(name: string, as: string): string {
   const dir = join(tmp, as);
