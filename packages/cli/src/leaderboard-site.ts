@@ -1,17 +1,64 @@
-import { type BuildOutcome, type SubmitOutcome, buildLeaderboard, submitResult } from "@fieldbench/leaderboard";
-import { SPEC_VERSION } from "@fieldbench/superbench";
+import { basename, join } from "node:path";
+import {
+  type Board,
+  type BuildOutcome,
+  type SampleVisuals,
+  type StoredResult,
+  type SubmitOutcome,
+  buildLeaderboard,
+  rankResults,
+  renderSite,
+  submitResult,
+} from "@fieldbench/leaderboard";
+import { SPEC_VERSION, readResultFile, sampleVisuals } from "@fieldbench/superbench";
 
 /**
- * Glue between the leaderboard (tables, site rendering) and superbench (spec version; re-running baselines for the
- * site's images and spectra), which the leaderboard package cannot import.
+ * Glue between the leaderboard (tables, site rendering) and superbench (spec version; re-running models for the
+ * site's sample images and spectra), which the leaderboard package cannot import.
  */
-export async function buildWithSite(
-  root: string,
-  _options: { images: boolean } = { images: true },
-): Promise<BuildOutcome> {
-  return buildLeaderboard(root);
+function siteWriter(images: boolean) {
+  return async (boards: readonly Board[], results: readonly StoredResult[], root: string): Promise<string[]> => {
+    const visuals = new Map<string, SampleVisuals>();
+    if (images) {
+      for (const { result, file } of results) {
+        const v = await sampleVisuals(result);
+        if (v !== undefined) visuals.set(file, v);
+      }
+    }
+    const written = await renderSite(boards, visuals, join(root, "site"));
+    return written.map((f) => `site/${f}`);
+  };
 }
 
-export async function submitWithSite(path: string, root: string): Promise<SubmitOutcome> {
-  return submitResult(path, root, SPEC_VERSION);
+export function buildWithSite(root: string, options: { images: boolean } = { images: true }): Promise<BuildOutcome> {
+  return buildLeaderboard(root, { afterTables: siteWriter(options.images) });
+}
+
+export function submitWithSite(path: string, root: string): Promise<SubmitOutcome> {
+  return submitResult(path, root, SPEC_VERSION, { afterTables: siteWriter(true) });
+}
+
+/** `fieldbench report`: the leaderboard page for one result file, written to outDir. */
+export async function writeReport(
+  path: string,
+  outDir: string,
+  options: { model?: string; data?: string; images: boolean },
+): Promise<{ written: string[]; visuals: boolean }> {
+  const result = await readResultFile(path);
+  const visuals = new Map<string, SampleVisuals>();
+  const file = basename(path);
+  if (options.images) {
+    const v = await sampleVisuals(result, {
+      ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.data === undefined ? {} : { data: options.data }),
+    });
+    if (v !== undefined) visuals.set(file, v);
+  }
+  const boards = rankResults([{ result, file }]);
+  const title = `fieldbench report: ${result.model.name}@${result.model.version} on ${result.dataset.key}, ${result.task.name}`;
+  const written = await renderSite(boards, visuals, outDir, {
+    title,
+    intro: `One run (${result.mode} mode, spec ${result.suite.specVersion}, ${result.date}, ${result.wallTimeSeconds.toFixed(1)} s on ${result.hardware.cpu}).`,
+  });
+  return { written, visuals: visuals.size > 0 };
 }

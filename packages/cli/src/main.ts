@@ -12,13 +12,14 @@ import { registerMerge } from "./commands/merge.js";
 import { registerSubmit } from "./commands/submit.js";
 import { registerLeaderboard } from "./commands/leaderboard.js";
 import { registerCiScore } from "./commands/ci-score.js";
+import { registerReport } from "./commands/report.js";
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here with one line. A command parses
  * options, calls one library function and prints; errors travel up to `main`, the only place that
  * turns them into exit codes (0 ok, 1 failure of the work, 2 bad usage or bad input).
  */
-const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [registerInspect, registerScore, registerDatasets, registerTrain, registerRun, registerDegrade, registerMerge, registerSubmit, registerLeaderboard, registerCiScore];
+const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [registerInspect, registerScore, registerDatasets, registerTrain, registerRun, registerDegrade, registerMerge, registerSubmit, registerLeaderboard, registerCiScore, registerReport];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("fieldbench")

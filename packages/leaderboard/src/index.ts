@@ -12,3 +12,6 @@ export * from "./store.js";
 export * from "./build.js";
 export { renderMarkdown, renderBoardMarkdown } from "./render/markdown.js";
 export { renderCsv } from "./render/csv.js";
+export { renderSite, type SampleVisuals } from "./render/html.js";
+export { type Field2D, fieldToPng, viridis } from "./render/colormap.js";
+export { renderSpectrumSvg } from "./render/spectrum-plot.js";

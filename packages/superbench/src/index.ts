@@ -12,3 +12,4 @@ export * from "./degrade-file.js";
 export * from "./merge.js";
 export * from "./anchors.js";
 export * from "./ci-score.js";
+export * from "./visuals.js";
