@@ -75,8 +75,12 @@ async function loadModel(job) {
   throw new Error(`unknown package kind ${job.kind}`);
 }
 
-async function predictOne(model, lr, shape, scale, predictTiled) {
-  if (model.tile !== undefined) return predictTiled(model, lr, shape, scale, model.tile);
+async function predictOne(model, lr, shape, scale) {
+  if (model.tile !== undefined) {
+    // Loaded only for tiled models (TF.js): this package's own dist/, built before any tiled package can run.
+    const { predictTiled } = await import(new URL("../dist/tiling.js", import.meta.url).href);
+    return predictTiled(model, lr, shape, scale, model.tile);
+  }
   return model.predict(lr, [1, ...shape], { scale });
 }
 
@@ -84,7 +88,6 @@ async function main() {
   const jobPath = process.argv[2];
   const job = JSON.parse(await readFile(jobPath, "utf8"));
   const model = await loadModel(job);
-  const { predictTiled } = await import(new URL("../dist/tiling.js", import.meta.url).href);
   for (const item of job.inputs) {
     const { data, shape } = decodeNpy(await readFile(join(job.scratch, item.lr)));
     const [n, c, h, w] = shape;
@@ -93,7 +96,7 @@ async function main() {
     const out = new Float32Array(n * hrSnapshot);
     for (let i = 0; i < n; i++) {
       const lr = data.subarray(i * snapshot, (i + 1) * snapshot);
-      const pred = await predictOne(model, lr, [c, h, w], job.scale, predictTiled);
+      const pred = await predictOne(model, lr, [c, h, w], job.scale);
       if (pred.length !== hrSnapshot) throw new Error(`predict returned ${pred.length} values, expected ${hrSnapshot}`);
       out.set(pred, i * hrSnapshot);
     }
