@@ -6,6 +6,10 @@ import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, runCli } from "../helpers.js";
 
+/** The DOM shapes used in page callbacks (this tsconfig has no DOM lib). */
+type Row = { cells: ArrayLike<{ textContent: string | null }> };
+type Img = { complete: boolean; naturalWidth: number };
+
 const dir = mkdtempSync(join(tmpdir(), "fieldbench-e2e-html-"));
 const artifacts = join(ROOT, "test", "artifacts");
 const fixture = (model: string) => join(ROOT, `packages/leaderboard/fixtures/nskt_mini.bicubic-x8.${model}.json`);
@@ -58,7 +62,7 @@ async function open(path: string): Promise<{ page: Page; problems: string[] }> {
 async function firstColumn(page: Page, table: string, column: number): Promise<string[]> {
   return page.$$eval(
     `${table} tbody tr`,
-    (rows, c) => rows.map((r) => (r as HTMLTableRowElement).cells[c]?.textContent ?? ""),
+    (rows, c) => rows.map((r) => (r as unknown as Row).cells[c]?.textContent ?? ""),
     column,
   );
 }
@@ -66,7 +70,7 @@ async function firstColumn(page: Page, table: string, column: number): Promise<s
 async function imagesLoaded(page: Page): Promise<{ count: number; broken: number }> {
   return page.$$eval("img", (imgs) => ({
     count: imgs.length,
-    broken: imgs.filter((i) => !(i as HTMLImageElement).complete || (i as HTMLImageElement).naturalWidth === 0).length,
+    broken: imgs.filter((i) => !(i as unknown as Img).complete || (i as unknown as Img).naturalWidth === 0).length,
   }));
 }
 
