@@ -18,9 +18,9 @@ export function isPackagePath(name: string): boolean {
   return (name.includes("/") || name.startsWith(".")) && existsSync(name) && statSync(name).isDirectory();
 }
 
-export async function loadPackageModel(dir: string): Promise<Model> {
-  const { loadTfjsPackage } = await import("./model-package.js");
-  return loadTfjsPackage(dir);
+export async function loadPackageModel(dir: string, options: ModelOptions = {}): Promise<Model> {
+  const { loadModelPackage } = await import("./package-loader.js");
+  return loadModelPackage(dir, options);
 }
 
 /** A learned baseline: the committed package trained for this scale, with tiles for big fields. */

@@ -17,3 +17,11 @@ export {
   strideWeights,
   type AxisWeights,
 } from "./resample.js";
+export {
+  PACKAGE_KINDS,
+  type PackageKind,
+  type PackageManifest,
+  loadModelPackage,
+  packageIntegrity,
+  readPackageManifest,
+} from "./package-loader.js";

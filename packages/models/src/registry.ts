@@ -28,7 +28,7 @@ export function modelNames(): string[] {
 /** Builds a model by registry name; an unknown name throws UNKNOWN_MODEL listing the known ones. */
 export async function createModel(name: string, options: ModelOptions = {}): Promise<Model> {
   const load = MODELS.get(name);
-  if (load === undefined && isPackagePath(name)) return loadPackageModel(name);
+  if (load === undefined && isPackagePath(name)) return loadPackageModel(name, options);
   if (load === undefined) {
     throw new FieldbenchError("UNKNOWN_MODEL", `unknown model "${name}" (known: ${modelNames().join(", ")})`);
   }

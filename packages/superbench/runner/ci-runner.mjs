@@ -1,12 +1,12 @@
 // The sandboxed side of `fieldbench ci-score`: started by the parent as
-//   node --experimental-permission --allow-fs-read=<package>,<scratch>,<fieldbench install> --allow-fs-write=<scratch>
+//   node --experimental-permission --allow-fs-read=<package> --allow-fs-read=<scratch> --allow-fs-read=<fieldbench install>
+//        --allow-fs-write=<scratch>
 //        --max-old-space-size=<MB> ci-runner.mjs <scratch>/job.json
 // It loads the model package, runs it on the LR inputs the parent wrote into scratch (.npy, float32 [N, C, h, w]) and
 // writes the predictions back as .npy. It never sees the ground truth: the parent keeps it and does the scoring.
 // Plain ESM importing the BUILT fieldbench packages (dist/), so no TypeScript tooling runs in the sandbox.
 import { readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 
 /** Reads a little-endian float32 C-order .npy (what the parent writes). */
 function decodeNpy(bytes) {
@@ -41,38 +41,10 @@ function encodeNpy(data, shape) {
   return out;
 }
 
-async function loadJsModel(dir, entry, options) {
-  const mod = await import(pathToFileURL(resolve(dir, entry)).href);
-  if (typeof mod.createModel !== "function") throw new Error(`${entry} does not export createModel`);
-  return mod.createModel(options);
-}
-
-async function loadOnnxModel(dir, entry) {
-  const ort = await import("onnxruntime-node");
-  const session = await ort.InferenceSession.create(resolve(dir, entry), {
-    executionProviders: ["cpu"],
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-  });
-  const input = session.inputNames[0];
-  const output = session.outputNames[0];
-  return {
-    async predict(lr, shape) {
-      const result = await session.run({ [input]: new ort.Tensor("float32", lr, shape) });
-      return new Float32Array(result[output].data);
-    },
-  };
-}
-
+/** The same loader `fieldbench run superbench --model DIR` uses (js, tfjs and onnx packages). */
 async function loadModel(job) {
-  const options = { channels: job.channels, scale: job.scale, normalization: job.normalization };
-  if (job.kind === "js") return loadJsModel(job.package, job.entry, options);
-  if (job.kind === "onnx") return loadOnnxModel(job.package, job.entry);
-  if (job.kind === "tfjs") {
-    const { loadTfjsPackage } = await import("@fieldbench/models/tfjs");
-    return loadTfjsPackage(job.package);
-  }
-  throw new Error(`unknown package kind ${job.kind}`);
+  const { loadModelPackage } = await import("@fieldbench/models");
+  return loadModelPackage(job.package, { channels: job.channels, scale: job.scale, normalization: job.normalization });
 }
 
 async function predictOne(model, lr, shape, scale) {

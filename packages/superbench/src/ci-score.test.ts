@@ -110,12 +110,23 @@ describe("ciScore", () => {
     });
   }, 30_000);
 
-  it("runs the ONNX example (Resize cubic, a = -0.75, half-pixel) in the sandbox", async () => {
-    const outcome = await ciScore(join(examples, "onnx-cubic"));
-    // The same interpolation as fieldbench's bicubic (PyTorch's a = -0.75, half-pixel): equal to float32 rounding.
-    expect(outcome.result.splits.test_1.metrics.rfne).toBeCloseTo(honest.splits.test_1.metrics.rfne as number, 6);
-    expect(outcome.result.model).toMatchObject({ name: "fieldbench-example-onnx-cubic", version: "1.0.0" });
+  it("accepts the ONNX example against claims from `run superbench --model DIR` (same interpolation as bicubic)", async () => {
+    const pkg = join(examples, "onnx-cubic");
+    const run = await runSuperbench({ out: join(dir, "onnx.json"), model: pkg, progressMode: "quiet" });
+    expect(run.result.model).toMatchObject({ name: "fieldbench-example-onnx-cubic", version: "1.0.0" });
+    // Resize(cubic, a = -0.75, half-pixel) is the interpolation fieldbench's bicubic uses: equal to float32 rounding.
+    expect(run.result.splits.test_1.metrics.rfne).toBeCloseTo(honest.splits.test_1.metrics.rfne as number, 6);
+    const outcome = await ciScore(pkg, { claims: join(dir, "onnx.json") });
+    expect(outcome.reasons).toEqual([]);
+    expect(outcome.accepted).toBe(true);
     expect(outcome.result.model.integrity).toMatch(/^sha256-[0-9a-f]{64}$/);
+  }, 30_000);
+
+  it("accepts the JS example against claims from `run superbench --model DIR`, identity included", async () => {
+    const pkg = join(examples, "js-bicubic");
+    await runSuperbench({ out: join(dir, "js.json"), model: pkg, progressMode: "quiet" });
+    const outcome = await ciScore(pkg, { claims: join(dir, "js.json") });
+    expect(outcome.accepted).toBe(true);
   }, 30_000);
 
   it("refuses a directory that is not a model package", async () => {

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FieldbenchError, createSha256, deriveSeed, sha256File } from "@fieldbench/core";
+import { FieldbenchError, deriveSeed } from "@fieldbench/core";
+import { type PackageManifest, packageIntegrity, readPackageManifest } from "@fieldbench/models";
 import { readNpy, writeNpy } from "@fieldbench/formats";
 import { RESULT_SCHEMA_ID, type SuperbenchResult, parseResult } from "@fieldbench/leaderboard";
 import { aggregateScores, scoreSnapshot, type SnapshotScore } from "@fieldbench/metrics";
@@ -17,8 +18,6 @@ import { DEFAULT_TASK, resolveTask } from "./tasks.js";
 
 /** The CI-sized split: the embedded nskt_mini sample's test_1 and test_2. */
 export const CI_DATASET = "nskt_mini";
-export const PACKAGE_KINDS = ["js", "tfjs", "onnx"] as const;
-export type PackageKind = (typeof PACKAGE_KINDS)[number];
 
 /**
  * Claimed and re-scored values agree when |ours - claimed| <= absolute + relative * |claimed|. The sandboxed run
@@ -27,14 +26,8 @@ export type PackageKind = (typeof PACKAGE_KINDS)[number];
  */
 export const CLAIM_TOLERANCE = { relative: 1e-3, absolute: 1e-6 } as const;
 
-export interface ModelPackage {
-  readonly dir: string;
-  readonly name: string;
-  readonly version: string;
-  readonly kind: PackageKind;
-  readonly entry: string;
-  readonly parameters: number;
-  /** sha256 over "<path> <sha256>\n" lines of the package's files (sorted; node_modules excluded). */
+export interface ModelPackage extends PackageManifest {
+  /** packageIntegrity: sha256 over the package's files. */
   readonly integrity: string;
 }
 
@@ -73,50 +66,12 @@ function badPackage(dir: string, reason: string): never {
   throw new FieldbenchError("BAD_PACKAGE", `${dir}: ${reason}`, { path: dir });
 }
 
-function listFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.name !== "node_modules" && !d.name.startsWith("."))
-    .flatMap((d) => (d.isDirectory() ? listFiles(join(dir, d.name), base) : [relative(base, join(dir, d.name))]))
-    .sort();
-}
-
-async function packageIntegrity(dir: string): Promise<string> {
-  const hash = createSha256();
-  for (const file of listFiles(dir))
-    hash.update(`${file.split("\\").join("/")} ${await sha256File(join(dir, file))}\n`);
-  return `sha256-${hash.digest()}`;
-}
-
-/** Reads a model package's package.json `fieldbench` field: {kind: "js" | "tfjs" | "onnx", entry, parameters?}. */
+/** Reads a model package's package.json `fieldbench` field and hashes its files (refuses a non-directory). */
 export async function readModelPackage(dirArg: string): Promise<ModelPackage> {
   const dir = resolve(dirArg);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) badPackage(dir, "not a directory");
-  let pkg: { name?: unknown; version?: unknown; fieldbench?: Record<string, unknown> };
-  try {
-    pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  } catch {
-    badPackage(dir, "no readable package.json");
-  }
-  const field = pkg.fieldbench;
-  if (typeof pkg.name !== "string" || typeof pkg.version !== "string")
-    badPackage(dir, "package.json needs a name and a version");
-  if (field === undefined || typeof field !== "object") badPackage(dir, 'package.json has no "fieldbench" field');
-  const kind = field.kind as PackageKind;
-  if (!PACKAGE_KINDS.includes(kind)) badPackage(dir, `fieldbench.kind must be one of ${PACKAGE_KINDS.join(", ")}`);
-  const entry = field.entry;
-  if (typeof entry !== "string" || entry.includes("..") || entry.startsWith("/"))
-    badPackage(dir, "fieldbench.entry must name a file inside the package");
-  if (!existsSync(join(dir, entry))) badPackage(dir, `fieldbench.entry ${entry} does not exist`);
-  const parameters = Number(field.parameters ?? 0);
-  return {
-    dir,
-    name: pkg.name,
-    version: pkg.version,
-    kind,
-    entry,
-    parameters: Number.isInteger(parameters) && parameters >= 0 ? parameters : 0,
-    integrity: await packageIntegrity(dir),
-  };
+  const manifest = readPackageManifest(dir);
+  return { ...manifest, integrity: await packageIntegrity(dir) };
 }
 
 const RUNNER = fileURLToPath(new URL("../runner/ci-runner.mjs", import.meta.url));
