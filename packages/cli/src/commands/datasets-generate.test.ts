@@ -17,7 +17,11 @@ describe("fieldbench datasets generate nskt", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const card = JSON.parse(r.stdout) as { files: { path: string; sha256: string }[]; parameters: { seed: number } };
+    type Card = {
+      files: { path: string; sha256: string; dataSha256: Record<string, string> }[];
+      parameters: { seed: number };
+    };
+    const card = JSON.parse(r.stdout) as Card;
     expect(card.parameters.seed).toBe(3);
     expect(readdirSync(join(dir, "nskt")).sort()).toEqual([
       "CARD.md",

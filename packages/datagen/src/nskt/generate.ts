@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FieldbenchError, checkAllocation, sha256File } from "@fieldbench/core";
+import { FieldbenchError, checkAllocation, createSha256, sha256File } from "@fieldbench/core";
 import { DEFAULT_CFL, DEFAULT_K0, type NsktParams, validateParams } from "./params.js";
 import { type NsktBackendName, type NsktSnapshot, createSolver } from "./solver.js";
 import { SPLITS, type SplitName, assignSplits } from "./splits.js";
@@ -36,7 +36,10 @@ export interface GeneratedFile {
   split: SplitName;
   path: string;
   snapshots: number;
+  /** sha256 of the file's bytes (HDF5 stores modification times, so it changes from one run to the next). */
   sha256: string;
+  /** sha256 of each dataset's values (C order, little-endian): identical whenever the same command is rerun. */
+  dataSha256: Record<string, string>;
   bytes: number;
 }
 
@@ -94,6 +97,9 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
   const times = new Map<SplitName, number[]>(SPLITS.map((s) => [s, []]));
   const fileName = `nskt_re${o.re}_n${o.size}_seed${o.seed}.h5`;
   const writers = new Map<SplitName, Awaited<ReturnType<typeof createHdf5Writer>>>();
+  const hashes = new Map<SplitName, Map<string, ReturnType<typeof createSha256>>>(
+    SPLITS.map((s) => [s, new Map(["fields", "LR_fields", "time"].map((d) => [d, createSha256()]))]),
+  );
   let stepMs = 0;
   try {
     for (const split of SPLITS) {
@@ -127,9 +133,18 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
       const index = times.get(split)?.length ?? 0;
       const writer = writers.get(split);
       if (writer === undefined) throw new FieldbenchError("INTERNAL", `no writer for split ${split}`);
-      writer.writeSlab("fields", index, packSnapshot(await hr.snapshot()));
-      if (lr !== undefined) writer.writeSlab("LR_fields", index, packSnapshot(await lr.snapshot()));
-      writer.writeSlab("time", index, Float64Array.of(t));
+      const hash = hashes.get(split);
+      const hrData = packSnapshot(await hr.snapshot());
+      writer.writeSlab("fields", index, hrData);
+      hash?.get("fields")?.update(hrData);
+      if (lr !== undefined) {
+        const lrData = packSnapshot(await lr.snapshot());
+        writer.writeSlab("LR_fields", index, lrData);
+        hash?.get("LR_fields")?.update(lrData);
+      }
+      const timeData = Float64Array.of(t);
+      writer.writeSlab("time", index, timeData);
+      hash?.get("time")?.update(timeData);
       times.get(split)?.push(t);
       o.onProgress?.(k + 1, splits.length, `snapshot t ${t.toFixed(3)} -> ${split} (${hr.steps - before} steps)`);
     }
@@ -148,11 +163,15 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
   for (const split of SPLITS) {
     const path = join(staging, split, fileName);
     const { size } = await stat(path);
+    const dataSha256: Record<string, string> = {};
+    for (const [name, h] of hashes.get(split) ?? [])
+      if (name !== "LR_fields" || lr !== undefined) dataSha256[name] = h.digest();
     files.push({
       split,
       path: `${split}/${fileName}`,
       snapshots: counts.get(split) ?? 0,
       sha256: await sha256File(path),
+      dataSha256,
       bytes: size,
     });
   }
@@ -236,7 +255,9 @@ function positiveOrZero(v: number, what: string): number {
 
 function renderCard(c: NsktCard): string {
   const rows = c.files
-    .map((f) => `| ${f.split} | ${f.path} | ${f.snapshots} | ${f.bytes} | \`${f.sha256}\` |`)
+    .map(
+      (f) => `| ${f.split} | ${f.path} | ${f.snapshots} | ${f.bytes} | \`${f.sha256}\` | \`${f.dataSha256.fields}\` |`,
+    )
     .join("\n");
   return `# ${c.name}
 
@@ -249,8 +270,11 @@ function renderCard(c: NsktCard): string {
 - Created: ${c.created}
 - Regenerate: \`${c.regenerate}\`
 
-| split | file | snapshots | bytes | sha256 |
-| --- | --- | --- | --- | --- |
+File sha256 covers the bytes (HDF5 stores modification times, so it differs between runs); the values' sha256
+(\`fields\` shown here; \`LR_fields\` and \`time\` in card.json) is identical whenever the command is rerun.
+
+| split | file | snapshots | bytes | sha256 (file) | sha256 (fields values) |
+| --- | --- | --- | --- | --- | --- |
 ${rows}
 `;
 }
