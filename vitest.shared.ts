@@ -1,10 +1,10 @@
-import type { UserConfig } from "vitest/config";
+import type { ViteUserConfig } from "vitest/config";
 
 // Workspace packages resolve to their TypeScript sources through the "source" export condition,
 // so tests never need a build and always see the code as it is on disk.
 const conditions = ["source", "module", "node", "import", "default"];
 
-export const shared: UserConfig = {
+export const shared: ViteUserConfig = {
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ["source"] } },
   test: {
