@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Rng, createRng, isFieldbenchError } from "@fieldbench/core";
+import { type Rng, createRng } from "@fieldbench/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reader } from "./netcdf3.js";
+import { fuzzReader } from "./testing/fuzz-reader.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "nc3-fuzz-"));
@@ -83,33 +84,13 @@ describe.each(VERSIONS)("%s", (label, seedName) => {
   it(`${FILES_PER_VERSION} mutated files each read or throw a FieldbenchError, quickly`, async () => {
     const seed = readFileSync(join(FIXTURES, seedName));
     const rng = createRng(`netcdf3-fuzz-${label}`);
-    let read = 0;
-    let refused = 0;
-    let slowest = 0;
-    const codes: Record<string, number> = {};
-    for (let i = 0; i < FILES_PER_VERSION; i++) {
-      const donor = DONORS[rng.int(DONORS.length)] as Uint8Array;
-      const bytes = mutate(seed, donor, rng, 1500);
-      const path = join(tmp, `${label.replace(/\W/g, "")}-${i % 4}.nc`);
-      writeFileSync(path, bytes);
-      const started = performance.now();
-      try {
-        // The reader itself, not openFile: openFile would turn a stray RangeError into CORRUPT_FILE and hide it.
-        const file = await reader.open(path);
-        try {
-          for (const v of file.variables) await file.read(v.name);
-        } finally {
-          await file.close();
-        }
-        read++;
-      } catch (err) {
-        if (!isFieldbenchError(err)) throw new Error(`mutation ${i} of ${label}: ${String(err)}`);
-        expect(err.message).toContain(path);
-        codes[err.code] = (codes[err.code] ?? 0) + 1;
-        refused++;
-      }
-      slowest = Math.max(slowest, performance.now() - started);
-    }
+    const { read, refused, slowest, codes, unnamed } = await fuzzReader({
+      reader,
+      files: FILES_PER_VERSION,
+      pathFor: (i) => join(tmp, `${label.replace(/\W/g, "")}-${i % 4}.nc`),
+      mutated: () => mutate(seed, DONORS[rng.int(DONORS.length)] as Uint8Array, rng, 1500),
+    });
+    expect(unnamed).toEqual([]);
     console.log(
       `${label}: ${read} read, ${refused} refused ${JSON.stringify(codes)}, slowest ${slowest.toFixed(1)} ms`,
     );

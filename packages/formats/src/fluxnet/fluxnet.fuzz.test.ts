@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Rng, createRng, isFieldbenchError } from "@fieldbench/core";
+import { type Rng, createRng } from "@fieldbench/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { fuzzReader } from "../testing/fuzz-reader.js";
 import { reader } from "./index.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "fluxnet");
@@ -67,32 +68,15 @@ const FILES = 1200;
 describe("FLUXNET fuzz", () => {
   it(`${FILES} mutated files each read or throw a FieldbenchError naming the file`, async () => {
     const rng = createRng("fluxnet-fuzz");
-    let read = 0;
-    let refused = 0;
-    let slowest = 0;
-    for (let i = 0; i < FILES; i++) {
-      const seed = SEEDS[i % SEEDS.length] as string;
-      const donor = SEEDS[rng.int(SEEDS.length)] as string;
-      const path = join(tmp, `m${i % 4}.csv`);
-      writeFileSync(path, mutate(seed, donor, rng), "latin1");
-      const started = performance.now();
-      try {
-        const file = await reader.open(path);
-        try {
-          // a few columns and the decoded time: every read re-scans the file
-          const picked = [...file.variables.slice(0, 3), ...file.variables.slice(-2)];
-          for (const v of picked) await file.read(v.name);
-        } finally {
-          await file.close();
-        }
-        read++;
-      } catch (err) {
-        if (!isFieldbenchError(err)) throw new Error(`mutation ${i}: ${String(err)}`);
-        expect(err.message).toContain(path);
-        refused++;
-      }
-      slowest = Math.max(slowest, performance.now() - started);
-    }
+    const { read, refused, slowest, unnamed } = await fuzzReader({
+      reader,
+      files: FILES,
+      pathFor: (i) => join(tmp, `m${i % 4}.csv`),
+      mutated: (i) => mutate(SEEDS[i % SEEDS.length] as string, SEEDS[rng.int(SEEDS.length)] as string, rng),
+      // a few columns and the decoded time: every read re-scans the file
+      pick: (variables) => [...variables.slice(0, 3), ...variables.slice(-2)],
+    });
+    expect(unnamed).toEqual([]);
     console.log(`fluxnet: ${read} read, ${refused} refused, slowest ${slowest.toFixed(1)} ms`);
     expect(read + refused).toBe(FILES);
     expect(refused).toBeGreaterThan(200);

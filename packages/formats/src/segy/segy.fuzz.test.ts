@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Rng, createRng, isFieldbenchError } from "@fieldbench/core";
+import { type Rng, createRng } from "@fieldbench/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fuzzReader } from "../testing/fuzz-reader.js";
 import { reader } from "./index.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "segy");
@@ -75,30 +76,14 @@ const FILES = 1200;
 describe("SEG-Y fuzz", () => {
   it(`${FILES} mutated files each read or throw a FieldbenchError naming the file, quickly`, async () => {
     const rng = createRng("segy-fuzz");
-    let read = 0;
-    let refused = 0;
-    let slowest = 0;
-    for (let i = 0; i < FILES; i++) {
-      const seed = DONORS[i % DONORS.length] as Uint8Array;
-      const donor = DONORS[rng.int(DONORS.length)] as Uint8Array;
-      const path = join(tmp, `m${i % 4}.sgy`);
-      writeFileSync(path, mutate(seed, donor, rng));
-      const started = performance.now();
-      try {
-        const file = await reader.open(path);
-        try {
-          for (const v of file.variables) await file.read(v.name);
-        } finally {
-          await file.close();
-        }
-        read++;
-      } catch (err) {
-        if (!isFieldbenchError(err)) throw new Error(`mutation ${i}: ${String(err)}`);
-        expect(err.message).toContain(path);
-        refused++;
-      }
-      slowest = Math.max(slowest, performance.now() - started);
-    }
+    const { read, refused, slowest, unnamed } = await fuzzReader({
+      reader,
+      files: FILES,
+      pathFor: (i) => join(tmp, `m${i % 4}.sgy`),
+      mutated: (i) =>
+        mutate(DONORS[i % DONORS.length] as Uint8Array, DONORS[rng.int(DONORS.length)] as Uint8Array, rng),
+    });
+    expect(unnamed).toEqual([]);
     console.log(`segy: ${read} read, ${refused} refused, slowest ${slowest.toFixed(1)} ms`);
     expect(read + refused).toBe(FILES);
     expect(refused).toBeGreaterThan(200);
