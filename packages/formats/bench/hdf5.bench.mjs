@@ -10,8 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSha256 } from "@fieldbench/core";
 import { openFile } from "@fieldbench/formats";
+import { makeTimer, median } from "../../../tools/bench-kit.mjs";
 
 const REPEATS = 9;
+const timeIt = makeTimer(REPEATS);
 const N = 2048;
 const dir = mkdtempSync(join(tmpdir(), "hdf5-bench-"));
 const path = join(dir, "field.zlib-shuffle.nc");
@@ -40,23 +42,6 @@ nc_ms, b = median(with_netcdf4)
 json.dump({"h5py": h5_ms, "netcdf4": nc_ms, "sha256": hashlib.sha256(np.ascontiguousarray(a, "<f4").tobytes()).hexdigest(),
            "same": bool((a == b).all())}, sys.stdout)
 `;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function timeIt(body) {
-  const times = [];
-  let result;
-  for (let i = 0; i < REPEATS; i++) {
-    globalThis.gc?.();
-    const t0 = performance.now();
-    result = await body();
-    times.push(performance.now() - t0);
-  }
-  return { ms: median(times), result };
-}
 
 function sha256Of(data) {
   const hash = createSha256();

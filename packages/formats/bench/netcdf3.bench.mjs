@@ -7,8 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openFile } from "@fieldbench/formats";
 import { NetCDFReader } from "netcdfjs";
+import { makeTimer } from "../../../tools/bench-kit.mjs";
 
 const REPEATS = 10;
+const timeIt = makeTimer(REPEATS);
 const N = 2048;
 const dir = mkdtempSync(join(tmpdir(), "nc3-bench-"));
 const path = join(dir, "field.classic.nc");
@@ -33,23 +35,6 @@ for _ in range(repeats):
     times.append(time.perf_counter() - t0)
 json.dump({"ms": sorted(times)[len(times) // 2] * 1000, "sum": float(data.astype("f8").sum())}, sys.stdout)
 `;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function timeIt(body) {
-  const times = [];
-  let result;
-  for (let i = 0; i < REPEATS; i++) {
-    globalThis.gc?.();
-    const t0 = performance.now();
-    result = await body();
-    times.push(performance.now() - t0);
-  }
-  return { ms: median(times), result };
-}
 
 try {
   const py = spawnSync("/usr/bin/python3", ["-c", python, path, String(N), String(REPEATS)], { encoding: "utf8" });

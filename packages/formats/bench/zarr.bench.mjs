@@ -9,8 +9,10 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, normalize } from "node:path";
 import { openFile } from "@fieldbench/formats";
+import { makeTimer } from "../../../tools/bench-kit.mjs";
 
 const REPEATS = 10;
+const timeIt = makeTimer(REPEATS);
 const N = 2048;
 const CHUNK = 512;
 const dir = mkdtempSync(join(tmpdir(), "zarr-bench-"));
@@ -41,23 +43,6 @@ for name, compressor in stores:
     out[name] = {"ms": sorted(times)[len(times) // 2] * 1000, "sum": float(data.astype("f8").sum())}
 json.dump(out, sys.stdout)
 `;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function timeIt(body) {
-  const times = [];
-  let result;
-  for (let i = 0; i < REPEATS; i++) {
-    globalThis.gc?.();
-    const t0 = performance.now();
-    result = await body();
-    times.push(performance.now() - t0);
-  }
-  return { ms: median(times), result };
-}
 
 async function readField(location) {
   const file = await openFile(location);

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openEra5 } from "@fieldbench/loaders";
+import { median } from "../../../tools/bench-kit.mjs";
 
 const REPEATS = 7;
 const fixtures = fileURLToPath(new URL("../../../tools/fixtures", import.meta.url));
@@ -49,11 +50,6 @@ for name, f in [("netcdf", read_nc), ("grib", read_grib), ("zarr", read_zarr)]:
     ms, total = median(f); out[name] = {"ms": ms, "sum": total}
 json.dump(out, sys.stdout)
 `;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function loadOnce(path) {
   const source = await openEra5(path);
