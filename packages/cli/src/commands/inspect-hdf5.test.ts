@@ -2,11 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../io.js";
-import { main } from "../main.js";
+import { runMain } from "../testing.js";
 
 const FIXTURES = fileURLToPath(new URL("../../../formats/fixtures/", import.meta.url));
 const NC_GROUPS = join(FIXTURES, "groups.zlib-shuffle.packed-int16.nc");
@@ -14,24 +12,7 @@ const NC_TIMES = join(FIXTURES, "time.noleap-360day-julian.nc");
 const tmp = mkdtempSync(join(tmpdir(), "cli-hdf5-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      stream.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = "";
-  return stream;
-}
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const io: CliIo = { stdout, stderr, cwd: process.cwd(), env: process.env };
-  const code = await main(argv, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]) => runMain(argv);
 
 /** Bad inputs, each made here: cut short, noise behind the magic, a 10^12-element dataset, a blosc filter. */
 function badFiles(): Record<string, string> {

@@ -2,31 +2,15 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { writeHdf5, writeNpy } from "@fieldbench/formats";
 import { parseResult } from "@fieldbench/leaderboard";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../io.js";
-import { main } from "../main.js";
+import { runMain } from "../testing.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "run-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = "";
-  let stderr = "";
-  out.on("data", (d) => {
-    stdout += d;
-  });
-  err.on("data", (d) => {
-    stderr += d;
-  });
-  const io: CliIo = { stdout: out, stderr: err, cwd: tmp, env: {} };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = (argv: string[]) => runMain(argv, tmp);
 
 /** A SuperBench folder for nskt_mini (3 x 256^2), with a hook to break it. */
 async function folder(
