@@ -157,7 +157,8 @@ export const DATASETS: readonly DatasetSpec[] = [
     bicubicMethod: "bicubic-aa",
     gridSpacing: (2 * Math.PI) / 256,
     dataRange: 8,
-    source: "fieldbench tools/make-embedded-dataset.mjs: a seeded spectral random field scaled to nskt_16k statistics",
+    source:
+      "fieldbench datagen 2-D Kraichnan solver (Re 16000, k0 10, seed 0, t 1.0-1.6), tools/make-embedded-dataset-solver.mjs",
   },
 ];
 
