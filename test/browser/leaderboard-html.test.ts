@@ -78,10 +78,10 @@ describe("the static HTML leaderboard and report in Debian's headless Chromium",
   it("leaderboard: tables render ranked, sorting by a column works, spectrum and images load, no errors", async () => {
     const { page, problems } = await open(join(dir, "leaderboards/site/index.html"));
     expect(await page.locator("h1").textContent()).toBe("SuperBench leaderboard");
-    // Ranked by rfne: bicubic (test_1 rfne 0.2269) above bilinear (0.3020).
+    // Ranked by rfne: bicubic (test_1 rfne 0.5299, tools/fixtures/nskt-mini-bicubic-rfne.py) above bilinear (0.5918).
     expect(await firstColumn(page, "#table-0", 1)).toEqual(["bicubic", "bilinear"]);
-    await expect.poll(() => page.locator("#table-0 tbody td").nth(4).textContent()).toMatch(/^0\.2269 \[/);
-    // Sort by the ssim column: ascending puts bilinear (0.7349) first, a second click reverses.
+    await expect.poll(() => page.locator("#table-0 tbody td").nth(4).textContent()).toMatch(/^0\.5299 \[/);
+    // Sort by the ssim column: ascending puts bilinear (0.3598; bicubic 0.4179) first, a second click reverses.
     const ssim = page.locator("#table-0 thead th", { hasText: /^ssim ↑$/ });
     await ssim.click();
     expect(await firstColumn(page, "#table-0", 1)).toEqual(["bilinear", "bicubic"]);

@@ -51,15 +51,15 @@ describe("submitResult and buildLeaderboard", () => {
     expect(first.stored).toBe("superbench/nskt_mini/bicubic-x8/bilinear@1.default.json");
     expect(first.replaced).toBe(false);
     await submitResult(fixture("bicubic"), root, "1.0.0");
-    // Between bicubic (test_1 rfne 0.2269, from the fixture's table) and bilinear (0.3020).
-    const middle = await submitResult(variant("hand-middle", 1.2), root, "1.0.0");
+    // Between bicubic (test_1 rfne 0.52992, tools/fixtures/nskt-mini-bicubic-rfne.py) and bilinear (0.5918, the fixture).
+    const middle = await submitResult(variant("hand-middle", 1.1), root, "1.0.0");
     expect(middle.written).toContain("superbench.md");
 
     const md = readFileSync(join(root, "superbench.md"), "utf8");
     const test1 = tableRows(md, "### nskt_mini / bicubic-x8 / test_1 (default mode)");
     expect(test1.map((r) => r.split("|")[2]?.trim())).toEqual(["bicubic", "hand-middle", "bilinear"]);
-    expect(test1[0]).toMatch(/^\| 1 \| bicubic \| 1 \| 0 \| 2 \| 0\.2269 \[/);
-    expect(test1[1]).toMatch(/^\| 2 \| hand-middle \| 1 \| 0 \| 2 \| 0\.2723 \[/); // 0.22689 * 1.2 = 0.27226
+    expect(test1[0]).toMatch(/^\| 1 \| bicubic \| 1 \| 0 \| 2 \| 0\.5299 \[/);
+    expect(test1[1]).toMatch(/^\| 2 \| hand-middle \| 1 \| 0 \| 2 \| 0\.5829 \[/); // 0.52992 * 1.1 = 0.58291
     // test_2 was not changed: hand-middle ties with bicubic (same rank), bilinear last.
     const test2 = tableRows(md, "### nskt_mini / bicubic-x8 / test_2 (default mode)");
     expect(test2.map((r) => r.split("|")[1]?.trim())).toEqual(["1", "1", "3"]);
@@ -75,9 +75,9 @@ describe("submitResult and buildLeaderboard", () => {
       ["2", "hand-middle"],
       ["3", "bilinear"],
     ]);
-    expect(Number(t1[0]?.rfne)).toBeCloseTo(0.2269, 4);
+    expect(Number(t1[0]?.rfne)).toBeCloseTo(0.5299, 4);
     expect(Number(t1[0]?.rfne_ci_lo)).toBeLessThanOrEqual(Number(t1[0]?.rfne));
-    expect(Number(t1[0]?.u_rfne)).toBeCloseTo(0.1488, 4);
+    expect(Number(t1[0]?.u_rfne)).toBeCloseTo(0.3863, 4); // u 0.38628 (the same script)
     expect(readFileSync(join(root, "superbench/nskt_mini/bicubic-x8/leaderboard.md"), "utf8")).toContain("hand-middle");
 
     // Rebuilding gives the same bytes; resubmitting replaces.

@@ -52,10 +52,10 @@ describe("ciScore", () => {
     });
     expect(outcome.accepted).toBe(false);
     const rfne = outcome.diffs?.find((d) => d.split === "test_1" && d.metric === "rfne");
-    // bicubic's test_1 rfne is 0.22689 (tools/fixtures/leaderboard.sh); the claim is 0.95 of it.
+    // bicubic's test_1 rfne is 0.52992 (tools/fixtures/nskt-mini-bicubic-rfne.py); the claim is 0.95 of it: 0.50342.
     expect(rfne).toMatchObject({ ok: false });
-    expect(rfne?.claimed).toBeCloseTo(0.2155, 4);
-    expect(rfne?.scored).toBeCloseTo(0.2269, 4);
+    expect(rfne?.claimed).toBeCloseTo(0.5034, 4);
+    expect(rfne?.scored).toBeCloseTo(0.5299, 4);
     expect(outcome.reasons.join()).toMatch(/claimed values not reproduced/);
   }, 30_000);
 

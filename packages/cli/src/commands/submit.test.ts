@@ -55,7 +55,7 @@ describe("fieldbench submit / leaderboard build", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ stored: "superbench/nskt_mini/bicubic-x8/bicubic@1.default.json" });
     const md = readFileSync(join(dir, "leaderboards/superbench.md"), "utf8");
-    expect(md).toMatch(/\| 1 \| bicubic \| 1 \| 0 \| 2 \| 0\.2269 \[/);
+    expect(md).toMatch(/\| 1 \| bicubic \| 1 \| 0 \| 2 \| 0\.5299 \[/);
     const built = await runMain(["leaderboard", "build", "--no-images"], dir);
     expect(built.code).toBe(0);
     expect(readFileSync(join(dir, "leaderboards/superbench.md"), "utf8")).toBe(md);
