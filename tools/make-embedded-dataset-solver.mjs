@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The solver option for datasets/embedded/nskt_mini: the same layout as tools/make-embedded-dataset.mjs (one
+// Makes datasets/embedded/nskt_mini with the datagen solver, in the SuperBench layout (one
 // `nskt_mini.h5` per split with `fields` [N, 3, 256, 256] float32 u, v, w; train 1, valid_1 1, valid_2 1, test_1 2,
-// test_2 2; gzip 9 chunks of one snapshot; 16 mantissa bits), but the snapshots come from fieldbench's 2-D Kraichnan
-// turbulence solver (packages/datagen: pseudo-spectral, 2/3 rule, SSP-RK3, float64) instead of random fields, plus
+// test_2 2; gzip 9 chunks of one snapshot; 16 mantissa bits), snapshots from fieldbench's 2-D Kraichnan
+// turbulence solver (packages/datagen: pseudo-spectral, 2/3 rule, SSP-RK3, float64), plus
 // `LR_fields` [N, 3, 64, 64] from the same initial condition on the 4x coarser grid (LR-sim pairs) and `time` [N].
 //
 // One trajectory, Re 16000, k0 10, seed 0 (San & Staples 2012 initial spectrum, energy 1/2): snapshots at
