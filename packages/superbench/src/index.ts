@@ -13,3 +13,4 @@ export * from "./merge.js";
 export * from "./anchors.js";
 export * from "./ci-score.js";
 export * from "./visuals.js";
+export * from "./dataset-tools.js";

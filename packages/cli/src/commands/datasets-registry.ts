@@ -1,0 +1,140 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { FieldbenchError, createProgress, formatBytes } from "@fieldbench/core";
+import { type CliIo, printJson, printLine } from "../io.js";
+
+/**
+ * `fieldbench datasets list | info | verify | download`: what fieldbench knows about each dataset, whether a
+ * folder on disk is that dataset, and a resumable download for data published at a URL.
+ */
+export function registerDatasetsList(datasets: Command, io: CliIo): void {
+  datasets
+    .command("list")
+    .description("the dataset keys fieldbench has specs for (channels, grid, whether a copy is shipped)")
+    .option("--json", "print one JSON document")
+    .action(async (options: { json?: boolean }) => {
+      const { listDatasets } = await import("@fieldbench/superbench");
+      const rows = listDatasets();
+      if (options.json) return printJson(io, rows);
+      for (const d of rows) {
+        printLine(
+          io,
+          `${d.key.padEnd(16)} ${d.hr.join("x").padEnd(10)} ${d.channels.join(",").padEnd(22)} ${d.embedded ? "shipped " : "        "}${d.title}`,
+        );
+      }
+    });
+}
+
+export function registerDatasetsInfo(datasets: Command, io: CliIo): void {
+  datasets
+    .command("info")
+    .argument("<key>", "a dataset key (see fieldbench datasets list)")
+    .description("a dataset's spec: channels, units, grid, normalisation constants, splits, card and checksums")
+    .option("--json", "print one JSON document")
+    .action(async (key: string, options: { json?: boolean }) => {
+      const { datasetInfo } = await import("@fieldbench/superbench");
+      const info = await datasetInfo(key);
+      if (options.json) return printJson(io, info);
+      const { spec } = info;
+      printLine(io, `${spec.key} (version ${spec.version}): ${spec.title}`);
+      printLine(
+        io,
+        `grid ${spec.hr.join(" x ")} (stored rows ${spec.storedRows}); bicubic tasks use ${spec.bicubicMethod}`,
+      );
+      spec.channels.forEach((c, i) => {
+        printLine(io, `  ${c.name.padEnd(10)} mean ${spec.mean[i]} std ${spec.std[i]}  ${c.units}: ${c.description}`);
+      });
+      printLine(
+        io,
+        `splits: train ${spec.splitSizes.train}, valid ${spec.splitSizes.valid}, test ${spec.splitSizes.test}`,
+      );
+      printLine(io, `source: ${spec.source}`);
+      if (info.card) printLine(io, `card: ${info.card}`);
+      if (info.embedded) printLine(io, `shipped copy: ${info.embedded}`);
+      for (const k of info.knownChecksums) printLine(io, `published test checksum: ${k.checksum}`);
+    });
+}
+
+export function registerDatasetsVerify(datasets: Command, io: CliIo): void {
+  datasets
+    .command("verify")
+    .argument("<key>", "the dataset the folder should hold")
+    .description("check a SuperBench-layout folder against a dataset spec and its published test checksum")
+    .option("--data <dir>", "the folder (train/ valid_1/ valid_2/ test_1/ test_2/); default: the shipped copy")
+    .option("--json", "print one JSON document")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 the folder is the dataset, 1 it differs (the problems are listed), 2 bad usage.",
+    )
+    .action(async (key: string, options: { data?: string; json?: boolean }) => {
+      const superbench = await import("@fieldbench/superbench");
+      superbench.getDataset(key);
+      const root = options.data === undefined ? superbench.embeddedDataRoot(key) : resolve(io.cwd, options.data);
+      const report = await superbench.verifyDataset(key, root);
+      if (options.json) printJson(io, report);
+      else {
+        for (const s of report.splits)
+          printLine(io, `${s.split.padEnd(8)} ${s.files} file(s), ${s.snapshots} snapshot(s)`);
+        if (report.checksum) printLine(io, `test checksum ${report.checksum}`);
+        for (const p of report.problems) printLine(io, `problem: ${p}`);
+        printLine(io, report.ok ? `${key}: ok` : `${key}: ${report.problems.length} problem(s)`);
+      }
+      if (!report.ok)
+        throw new FieldbenchError(
+          "WORK_FAILED",
+          `${root} is not a complete ${key} (${report.problems.length} problem(s))`,
+        );
+    });
+}
+
+export function registerDatasetsDownload(datasets: Command, io: CliIo): void {
+  datasets
+    .command("download")
+    .argument("<url...>", "http(s) URLs of the files to fetch (e.g. one per split file)")
+    .description(
+      "download data files, resumably (HTTP Range), with sha256 and nothing half-written under the final name",
+    )
+    .requiredOption("--out <dir>", "folder to write into")
+    .option("--sha256 <hex>", "expected sha256 (one URL only)")
+    .option("--json", "print one JSON document")
+    .option("--quiet", "no progress on stderr")
+    .addHelpText(
+      "after",
+      "\nSuperBench v2 publishes no stable file URLs, so fieldbench ships none: pass the URLs you have. An interrupted\n" +
+        "download resumes from <file>.part when run again. Then check the folder with `fieldbench datasets verify`.\n" +
+        "Example:\n  fieldbench datasets download https://host/superbench/nskt_16k/test_1/0.h5 --out nskt_16k/test_1",
+    )
+    .action(async (urls: string[], options: { out: string; sha256?: string; json?: boolean; quiet?: boolean }) => {
+      if (options.sha256 !== undefined && urls.length !== 1) {
+        throw new FieldbenchError("BAD_USAGE", "--sha256 checks one file: pass a single URL with it");
+      }
+      const { downloadFile } = await import("@fieldbench/core");
+      const dir = resolve(io.cwd, options.out);
+      const done = [];
+      for (const url of urls) {
+        let last = 0;
+        const progress = createProgress({
+          label: url,
+          total: 100,
+          stream: io.stderr,
+          ...(options.quiet ? { mode: "quiet" as const } : {}),
+        });
+        const got = await downloadFile(url, dir, {
+          ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }),
+          onProgress: (received, total) => {
+            const pct = total === undefined ? 0 : Math.floor((100 * received) / total);
+            if (pct > last) progress.tick(pct - last, formatBytes(received));
+            last = Math.max(last, pct);
+          },
+        });
+        progress.done(formatBytes(got.bytes));
+        done.push(got);
+        if (!options.json)
+          printLine(
+            io,
+            `${got.path} ${formatBytes(got.bytes)} sha256 ${got.sha256}${got.resumedFrom > 0 ? " (resumed)" : ""}`,
+          );
+      }
+      if (options.json) printJson(io, done);
+    });
+}
