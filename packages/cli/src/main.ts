@@ -19,7 +19,19 @@ import { registerReport } from "./commands/report.js";
  * options, calls one library function and prints; errors travel up to `main`, the only place that
  * turns them into exit codes (0 ok, 1 failure of the work, 2 bad usage or bad input).
  */
-const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [registerInspect, registerScore, registerDatasets, registerTrain, registerRun, registerDegrade, registerMerge, registerSubmit, registerLeaderboard, registerCiScore, registerReport];
+const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [
+  registerInspect,
+  registerScore,
+  registerDatasets,
+  registerTrain,
+  registerRun,
+  registerDegrade,
+  registerMerge,
+  registerSubmit,
+  registerLeaderboard,
+  registerCiScore,
+  registerReport,
+];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("fieldbench")

@@ -67,7 +67,9 @@ describe("downloadFile", () => {
     expect(code(await downloadFile(`${base}/missing.h5`, dir).catch((e) => e))).toBe("FILE_NOT_FOUND");
     expect(code(await downloadFile(`${base}/cut.h5`, dir).catch((e) => e))).toBe("WORK_FAILED");
     expect(existsSync(join(dir, "cut.h5"))).toBe(false);
-    expect(code(await downloadFile(`${base}/bad.h5`, dir, { sha256: "0".repeat(64) }).catch((e) => e))).toBe("WORK_FAILED");
+    expect(code(await downloadFile(`${base}/bad.h5`, dir, { sha256: "0".repeat(64) }).catch((e) => e))).toBe(
+      "WORK_FAILED",
+    );
     expect(existsSync(join(dir, "bad.h5"))).toBe(false);
     expect(existsSync(join(dir, "bad.h5.part"))).toBe(true);
     expect(code(await downloadFile("ftp://example.org/x.h5", dir).catch((e) => e))).toBe("BAD_USAGE");

@@ -73,15 +73,28 @@ export async function downloadFile(url: string, dir: string, options: DownloadOp
     await once(out, "close");
   }
   if (total !== undefined && received !== total) {
-    throw new FieldbenchError("WORK_FAILED", `${url}: connection closed after ${received} of ${total} bytes; run again to resume`);
+    throw new FieldbenchError(
+      "WORK_FAILED",
+      `${url}: connection closed after ${received} of ${total} bytes; run again to resume`,
+    );
   }
   return finish(url, part, target, received, resumedFrom, options);
 }
 
-async function finish(url: string, part: string, target: string, bytes: number, resumedFrom: number, options: DownloadOptions): Promise<Downloaded> {
+async function finish(
+  url: string,
+  part: string,
+  target: string,
+  bytes: number,
+  resumedFrom: number,
+  options: DownloadOptions,
+): Promise<Downloaded> {
   const sha256 = await sha256File(part);
   if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
-    throw new FieldbenchError("WORK_FAILED", `${url}: sha256 ${sha256} differs from the expected ${options.sha256}; ${part} kept for inspection`);
+    throw new FieldbenchError(
+      "WORK_FAILED",
+      `${url}: sha256 ${sha256} differs from the expected ${options.sha256}; ${part} kept for inspection`,
+    );
   }
   await mkdir(dirname(target), { recursive: true });
   await rename(part, target);

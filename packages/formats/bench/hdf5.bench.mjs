@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSha256 } from "@fieldbench/core";
 import { openFile } from "@fieldbench/formats";
-import { makeTimer, median } from "../../../tools/bench-kit.mjs";
+import { makeTimer } from "../../../tools/bench-kit.mjs";
 
 const REPEATS = 9;
 const timeIt = makeTimer(REPEATS);

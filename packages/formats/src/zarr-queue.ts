@@ -1,7 +1,7 @@
 /** zarrita's chunk queue contract (`zarr.get(arr, sel, { createQueue })`). */
 export interface ChunkQueue {
   add(fn: () => Promise<void>): void;
-  onIdle(): Promise<void[]>;
+  onIdle(): Promise<undefined[]>;
 }
 
 /**
@@ -13,7 +13,7 @@ export function createBoundedQueue(limit: number): ChunkQueue {
   const waiting: (() => Promise<void>)[] = [];
   let running = 0;
   let failure: { error: unknown } | undefined;
-  let settle: { resolve: (v: void[]) => void; reject: (e: unknown) => void } | undefined;
+  let settle: { resolve: (v: undefined[]) => void; reject: (e: unknown) => void } | undefined;
   const finishIfIdle = () => {
     if (settle === undefined || running > 0 || (waiting.length > 0 && failure === undefined)) return;
     if (failure !== undefined) settle.reject(failure.error);
@@ -41,7 +41,7 @@ export function createBoundedQueue(limit: number): ChunkQueue {
       pump();
     },
     onIdle() {
-      return new Promise<void[]>((resolve, reject) => {
+      return new Promise<undefined[]>((resolve, reject) => {
         settle = { resolve, reject };
         finishIfIdle();
       });

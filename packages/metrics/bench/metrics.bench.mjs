@@ -4,7 +4,7 @@
 // Run: npm run bench metrics   (or, after building metrics and formats: node --expose-gc packages/metrics/bench/metrics.bench.mjs)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeNpy } from "@fieldbench/formats";
 import { DATASET_CONSTANTS, METRIC_NAMES, scoreSnapshot } from "@fieldbench/metrics";

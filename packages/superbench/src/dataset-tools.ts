@@ -76,7 +76,11 @@ export interface VerifyReport {
  * channels, LR_fields for LR-sim sets), and the test splits' checksum is compared with the published ones.
  * Problems are collected, not thrown, so one run lists all of them.
  */
-export async function verifyDataset(key: string, root: string, leaderboardRoot = defaultLeaderboardRoot()): Promise<VerifyReport> {
+export async function verifyDataset(
+  key: string,
+  root: string,
+  leaderboardRoot = defaultLeaderboardRoot(),
+): Promise<VerifyReport> {
   const spec = getDataset(key);
   const problems: string[] = [];
   const splits: { split: string; files: number; snapshots: number }[] = [];
@@ -94,7 +98,17 @@ export async function verifyDataset(key: string, root: string, leaderboardRoot =
   const checksum = testsPresent ? await checksumSplits(root, TEST_SPLITS) : undefined;
   const expected = (await knownFor(spec, leaderboardRoot)).map((k) => k.checksum);
   if (checksum !== undefined && expected.length > 0 && !expected.includes(checksum)) {
-    problems.push(`test splits have checksum ${checksum}; the published ${spec.key} ${spec.version} has ${expected.join(" or ")}`);
+    problems.push(
+      `test splits have checksum ${checksum}; the published ${spec.key} ${spec.version} has ${expected.join(" or ")}`,
+    );
   }
-  return { key, root, splits, ...(checksum === undefined ? {} : { checksum }), expected, problems, ok: problems.length === 0 };
+  return {
+    key,
+    root,
+    splits,
+    ...(checksum === undefined ? {} : { checksum }),
+    expected,
+    problems,
+    ok: problems.length === 0,
+  };
 }

@@ -150,10 +150,7 @@ async function runScore(options: ScoreCliOptions, io: CliIo): Promise<void> {
     }
     const climatology =
       options.climatology === undefined ? undefined : await readWhole(options.climatology, "--climatology");
-    const latitudes =
-      options.dataset !== undefined && options.dataset.startsWith("era5") && rows === 720
-        ? metrics.era5Latitudes(720)
-        : undefined;
+    const latitudes = options.dataset?.startsWith("era5") && rows === 720 ? metrics.era5Latitudes(720) : undefined;
     const result = await metrics.scoreSources(pred.source, truth.source, {
       ...(names === undefined ? {} : { metrics: names }),
       ...(constants === undefined ? {} : { normalization: { mean: constants.mean, std: constants.std } }),
