@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # `npm run bench:gpu [entry]`: lays out .device/ (../shared/gpu/prepare) and bundles a GPU-machine entry point into
-# .device/app.mjs. The GPU machine has no Node.js and no network, so the run itself goes through the device tool:
-#   carry [".device"], command: source .device/env.sh && node .device/app.mjs $OUT
+# .device/app/app.mjs, with the HDF5 reader's worker beside it in .device/worker/ (the reader starts it from
+# ../worker/hdf5-worker.mjs relative to the code). The GPU machine has no Node.js and no network, so the run goes
+# through the device tool: carry [".device"], command: source .device/env.sh && node .device/app/app.mjs $OUT
+# onnxruntime-node stays external (ONNX packages are not run there).
 # Default entry: packages/models/src/device/bench-gpu.ts (train step + 2048² inference vs PyTorch, same card).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 entry=${1:-packages/models/src/device/bench-gpu.ts}
 [ -f .device/env.sh ] || bash ../shared/gpu/prepare
-npx esbuild "$entry" --bundle --platform=node --format=esm --external:webgpu --log-level=error \
-  --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);" \
-  --outfile=.device/app.mjs
-echo "bundled $entry -> .device/app.mjs; run on the GPU machine: source .device/env.sh && node .device/app.mjs \$OUT"
+banner="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
+npx esbuild "$entry" --bundle --platform=node --format=esm --external:webgpu --external:onnxruntime-node --minify --log-level=error \
+  --banner:js="$banner" --outfile=.device/app/app.mjs
+npx esbuild packages/formats/worker/hdf5-worker.mjs --bundle --platform=node --format=esm --log-level=error \
+  --banner:js="$banner" --outfile=.device/worker/hdf5-worker.mjs
+# The harness reads its version from ../package.json relative to its code: give the bundle the suite's.
+cp packages/superbench/package.json .device/package.json
+# pffft's wasm is loaded from beside the code that uses it (the metrics' spectra).
+cp node_modules/@echogarden/pffft-wasm/dist/simd/pffft.wasm .device/app/pffft.wasm
+echo "bundled $entry -> .device/app/app.mjs; run on the GPU machine: source .device/env.sh && node .device/app/app.mjs \$OUT"
