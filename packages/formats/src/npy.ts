@@ -270,26 +270,36 @@ function extractSlab(src: NumericArray, shape: readonly number[], ranges: readon
   return out;
 }
 
-/** Fortran (column-major) values of `shape` to C (row-major) order. */
-function fortranToC(src: NumericArray, shape: readonly number[]): NumericArray {
+/**
+ * Visits every element in C (row-major) order with its offset `f` in the Fortran (column-major) layout of the same
+ * shape; the two permutations below are this walk read one way or the other.
+ */
+function forEachFortranOffset(shape: readonly number[], length: number, visit: (c: number, f: number) => void): void {
   const rank = shape.length;
-  if (rank < 2) return src;
-  const out = allocateArray(dtypeOf(src), src.length);
   const fStrides = new Array<number>(rank).fill(1);
   for (let a = 1; a < rank; a++) fStrides[a] = (fStrides[a - 1] as number) * (shape[a - 1] as number);
   const index = new Array<number>(rank).fill(0);
-  const dst = out as unknown as { [i: number]: unknown };
-  const from = src as unknown as { [i: number]: unknown };
-  for (let i = 0; i < out.length; i++) {
+  for (let i = 0; i < length; i++) {
     let f = 0;
     for (let a = 0; a < rank; a++) f += (index[a] as number) * (fStrides[a] as number);
-    dst[i] = from[f];
+    visit(i, f);
     for (let a = rank - 1; a >= 0; a--) {
       index[a] = (index[a] as number) + 1;
       if ((index[a] as number) < (shape[a] as number)) break;
       index[a] = 0;
     }
   }
+}
+
+/** Fortran (column-major) values of `shape` to C (row-major) order. */
+function fortranToC(src: NumericArray, shape: readonly number[]): NumericArray {
+  if (shape.length < 2) return src;
+  const out = allocateArray(dtypeOf(src), src.length);
+  const dst = out as unknown as { [i: number]: unknown };
+  const from = src as unknown as { [i: number]: unknown };
+  forEachFortranOffset(shape, out.length, (c, f) => {
+    dst[c] = from[f];
+  });
   return out;
 }
 
@@ -420,23 +430,12 @@ export function encodeNpy(data: NumericArray, shape: readonly number[], options:
 
 function cToFortran(src: NumericArray, shape: readonly number[]): NumericArray {
   // The transpose of a C-ordered array of shape S, read in C order, is the Fortran order of S.
-  const rank = shape.length;
   const out = allocateArray(dtypeOf(src), src.length);
-  const fStrides = new Array<number>(rank).fill(1);
-  for (let a = 1; a < rank; a++) fStrides[a] = (fStrides[a - 1] as number) * (shape[a - 1] as number);
-  const index = new Array<number>(rank).fill(0);
   const dst = out as unknown as { [i: number]: unknown };
   const from = src as unknown as { [i: number]: unknown };
-  for (let i = 0; i < src.length; i++) {
-    let f = 0;
-    for (let a = 0; a < rank; a++) f += (index[a] as number) * (fStrides[a] as number);
-    dst[f] = from[i];
-    for (let a = rank - 1; a >= 0; a--) {
-      index[a] = (index[a] as number) + 1;
-      if ((index[a] as number) < (shape[a] as number)) break;
-      index[a] = 0;
-    }
-  }
+  forEachFortranOffset(shape, src.length, (c, f) => {
+    dst[f] = from[c];
+  });
   return out;
 }
 
