@@ -29,6 +29,7 @@ export {
   toNhwc,
   wrapLayersModel,
 } from "./tfjs-model.js";
+export { type StepLoss, type TrainStep, createTrainStep } from "./train-step.js";
 export {
   type EpochRecord,
   type TrainOptions,
