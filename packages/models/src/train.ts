@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { FieldbenchError, type Progress, createRng } from "@fieldbench/core";
 import { NETS } from "./nets/nets.js";
+import { type TrainStep, createTrainStep } from "./train-step.js";
 import { type NetConfig, netInput, normalizeBatch, toNhwc } from "./tfjs-model.js";
 import { loadLayersModel, saveLayersModel } from "./weights-io.js";
 
@@ -29,6 +30,11 @@ export interface TrainOptions {
   readonly resume?: boolean;
   readonly progress?: (epoch: number) => Progress;
   readonly log?: (line: string) => void;
+  /**
+   * Batches between reads of the training loss (progress status and the divergence check); default 10. The
+   * loss stays on the device in between, so the GPU is not stalled by a readback every step.
+   */
+  readonly lossReadEvery?: number;
 }
 
 export interface EpochRecord {
@@ -69,30 +75,28 @@ export async function trainNet(options: TrainOptions): Promise<{ model: tfl.Laye
   } else {
     model = withSeededRandom(options.seed, () => net.build({ channels: config.channels, scale: config.scale }));
   }
+  // Compiled for what the saved model.json records; the steps themselves bypass trainOnBatch.
   model.compile({ optimizer, loss: net.info.loss });
+  const step = createTrainStep(model, optimizer, net.info.loss);
+  const readEvery = Math.max(1, Math.floor(options.lossReadEvery ?? 10));
 
   for (let epoch = state.epochsDone; epoch < options.epochs; epoch++) {
     const started = performance.now();
     const progress = options.progress?.(epoch);
-    let lossSum = 0;
-    let samples = 0;
-    for await (const batch of options.trainBatches(epoch)) {
-      const { x, y } = tensors(batch, config);
-      const loss = (await model.trainOnBatch(x, y)) as number;
-      tf.dispose([x, y]);
-      if (!Number.isFinite(loss))
-        throw new FieldbenchError("WORK_FAILED", `training diverged at epoch ${epoch}: loss ${loss}`);
-      const n = batch.lrShape[0];
-      lossSum += loss * n;
-      samples += n;
-      progress?.tick(n, `loss ${loss.toPrecision(4)}`);
-    }
+    const { trainLoss, samples } = await trainEpoch(
+      step,
+      options.trainBatches(epoch),
+      config,
+      epoch,
+      readEvery,
+      progress,
+    );
     const seconds = (performance.now() - started) / 1000;
     const validLoss = await validationLoss(model, options.validationBatches(), config);
     progress?.done(`valid ${validLoss.toPrecision(4)}`);
     const record: EpochRecord = {
       epoch,
-      trainLoss: lossSum / Math.max(1, samples),
+      trainLoss,
       validLoss,
       samplesPerSecond: samples / seconds,
       seconds,
@@ -114,6 +118,70 @@ export async function trainNet(options: TrainOptions): Promise<{ model: tfl.Laye
     await writeAtomic(join(checkpointDir, "state.json"), JSON.stringify(state, null, 2));
   }
   return { model, state };
+}
+
+/** One pass over the epoch's batches; the loss is read every `readEvery` batches and once at the end. */
+async function trainEpoch(
+  step: TrainStep,
+  batches: AsyncIterable<TrainingBatch>,
+  config: NetConfig,
+  epoch: number,
+  readEvery: number,
+  progress: Progress | undefined,
+): Promise<{ trainLoss: number; samples: number }> {
+  const sum = new DeviceLossSum();
+  try {
+    let unreported = 0;
+    let count = 0;
+    for await (const batch of batches) {
+      const { x, y } = tensors(batch, config);
+      try {
+        sum.add(step(x, y), batch.lrShape[0]);
+      } finally {
+        tf.dispose([x, y]);
+      }
+      unreported += batch.lrShape[0];
+      if (++count % readEvery !== 0) continue;
+      progress?.tick(unreported, `loss ${(await sum.mean(epoch)).toPrecision(4)}`);
+      unreported = 0;
+    }
+    // An epoch without batches reports 0, as before.
+    const trainLoss = sum.samples === 0 ? 0 : await sum.mean(epoch);
+    if (unreported > 0) progress?.tick(unreported, `loss ${trainLoss.toPrecision(4)}`);
+    return { trainLoss, samples: sum.samples };
+  } finally {
+    sum.dispose();
+  }
+}
+
+/** The epoch's sample-weighted loss sum, kept on the device so reading it is the caller's choice. */
+class DeviceLossSum {
+  private sum: tf.Scalar | undefined;
+  samples = 0;
+
+  add(loss: tf.Scalar, n: number): void {
+    const previous = this.sum;
+    this.sum = tf.tidy(() => {
+      const weighted = tf.mul(loss, n) as tf.Scalar;
+      return previous === undefined ? weighted : (tf.add(previous, weighted) as tf.Scalar);
+    });
+    tf.dispose([loss, previous]);
+    this.samples += n;
+  }
+
+  /** Mean loss per sample so far (NaN before any batch); a non-finite sum means the run diverged. */
+  async mean(epoch: number): Promise<number> {
+    if (this.sum === undefined) return Number.NaN;
+    const value = ((await this.sum.data())[0] as number) / this.samples;
+    if (!Number.isFinite(value))
+      throw new FieldbenchError("WORK_FAILED", `training diverged at epoch ${epoch}: loss ${value}`);
+    return value;
+  }
+
+  dispose(): void {
+    this.sum?.dispose();
+    this.sum = undefined;
+  }
 }
 
 function tensors(batch: TrainingBatch, config: NetConfig): { x: tf.Tensor4D; y: tf.Tensor4D } {
@@ -170,26 +238,37 @@ async function writeAtomic(path: string, text: string | Uint8Array): Promise<voi
   await rename(`${path}.tmp`, path);
 }
 
-/** Adam's moments: a JSON header line (names, shapes) then float32 data, so a resumed run continues the same optimizer. */
+/**
+ * Adam's moments: a JSON header line (names, shapes, dtypes) then float32 data, so a resumed run continues the
+ * same optimizer. Every value is written as float32, including Adam's int32 step counter (`iter`), whose bias
+ * correction would otherwise restart: its int32 bits read back as float32 are a denormal, i.e. step 0.
+ */
 async function saveOptimizer(optimizer: tf.Optimizer, path: string): Promise<void> {
   const weights = await optimizer.getWeights();
-  const header = weights.map((w) => ({ name: w.name, shape: w.tensor.shape }));
+  const header = weights.map((w) => ({ name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype }));
   const data = await Promise.all(
-    weights.map(async (w) => Buffer.from(((await w.tensor.data()) as Float32Array).buffer)),
+    weights.map(async (w) => Buffer.from(Float32Array.from(await w.tensor.data()).buffer)),
   );
+  // getWeights makes a fresh scalar for the step counter each call (the moments are the optimizer's own).
+  for (const w of weights) if (w.name === "iter") w.tensor.dispose();
   await writeAtomic(path, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...data]));
 }
 
 async function loadOptimizer(optimizer: tf.Optimizer, path: string): Promise<void> {
   const bytes = await readFile(path);
   const newline = bytes.indexOf(10);
-  const header = JSON.parse(bytes.subarray(0, newline).toString("utf8")) as { name: string; shape: number[] }[];
+  const header = JSON.parse(bytes.subarray(0, newline).toString("utf8")) as {
+    name: string;
+    shape: number[];
+    dtype?: "float32" | "int32";
+  }[];
   let offset = newline + 1;
-  const weights = header.map(({ name, shape }) => {
+  const weights = header.map(({ name, shape, dtype }) => {
     const n = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 4 * n));
     offset += 4 * n;
-    return { name, tensor: tf.tensor(values, shape) };
+    // Files written before the dtype field load as float32, as they always did (their step counter is lost).
+    return { name, tensor: tf.tensor(values, shape, dtype ?? "float32") };
   });
   await optimizer.setWeights(weights);
 }
