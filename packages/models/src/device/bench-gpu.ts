@@ -2,7 +2,11 @@
  * `npm run bench:gpu`: the GPU-machine benchmark of the WebGPU speed issue. For SRCNN, the subpixel CNN and EDSR
  * (fieldbench's TF.js nets at x8, 3 channels) it times a training step (batch 32 of 128² HR crops, Adam, L1) with
  * tfjs-webgpu's stock filter gradient and with fieldbench's split-K kernel, and 2048² inference (LR 256², tiled
- * as the suite runs it), next to PyTorch fp32 (and TF32) on the same card in the same run.
+ * as the suite runs it), next to PyTorch fp32 (and TF32) on the same card in the same run. With split-K the
+ * step is timed three ways, to show how much of it is host work: tfjs-layers' `trainOnBatch` (standardises its
+ * inputs and reads the loss back every step), fieldbench's lean step (`createTrainStep`, the loss read once per
+ * block of steps), the lean step with a loss readback every step; next to the sum of the step's GPU kernel
+ * times (tf.profile, Dawn timestamp queries). Wall time well above the kernel sum means the host bounds it.
  *   node .device/app.mjs OUT_DIR
  */
 import { spawnSync } from "node:child_process";
@@ -12,6 +16,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { registerWebgpuConv2DBackpropFilter } from "../backends/webgpu-conv2d-backprop-filter.js";
 import { NETS, type NetName } from "../nets/nets.js";
+import { createTrainStep } from "../train-step.js";
 import { useWebgpuBackend } from "./webgpu-setup.js";
 
 const out = process.argv[2] ?? "bench-out";
@@ -29,20 +34,73 @@ async function sync(t: tf.Tensor): Promise<void> {
   await t.data();
 }
 
-async function trainStepMs(name: NetName, steps: number): Promise<number> {
-  const net = NETS[name];
-  const model = net.build({ channels: 3, scale: SCALE });
-  model.compile({ optimizer: tf.train.adam(1e-4), loss: net.info.loss });
-  const lr = net.info.preUpsampled ? 128 : 128 / SCALE;
-  const x = tf.randomNormal([32, lr, lr, 3]);
-  const y = tf.randomNormal([32, 128, 128, 3]);
-  for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
+type StepPath = "trainOnBatch" | "lean" | "lean+read";
+
+/** A training-step setup: the net at x8 on 3 channels, or SRCNN as in the split-K report (1 channel, 32 x 64²). */
+interface StepSetup {
+  readonly key: string;
+  readonly net: NetName;
+  readonly channels: number;
+  readonly hr: number;
+}
+const STEP_SETUPS: StepSetup[] = [
+  ...MODELS.map((net) => ({ key: net, net, channels: 3, hr: 128 })),
+  { key: "srcnn_1ch_64", net: "srcnn", channels: 1, hr: 64 },
+];
+
+function stepInputs({ net, channels, hr }: StepSetup) {
+  const spec = NETS[net];
+  const model = spec.build({ channels, scale: SCALE });
+  const lr = spec.info.preUpsampled ? hr : hr / SCALE;
+  return { spec, model, x: tf.randomNormal([32, lr, lr, channels]), y: tf.randomNormal([32, hr, hr, channels]) };
+}
+
+/** ms per training step (mean over `steps` after 3 warm-up steps); every path syncs on the last step's loss. */
+async function trainStepMs(setup: StepSetup, steps: number, path: StepPath): Promise<number> {
+  const { spec, model, x, y } = stepInputs(setup);
+  const optimizer = tf.train.adam(1e-4);
+  let step: (read: boolean) => Promise<void>;
+  if (path === "trainOnBatch") {
+    model.compile({ optimizer, loss: spec.info.loss });
+    step = async () => {
+      await model.trainOnBatch(x, y);
+    };
+  } else {
+    const lean = createTrainStep(model, optimizer, spec.info.loss);
+    step = async (read) => {
+      const loss = lean(x, y);
+      if (read || path === "lean+read") await sync(loss);
+      loss.dispose();
+    };
+  }
+  for (let i = 0; i < 3; i++) await step(true);
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
+  for (let i = 0; i < steps; i++) await step(i === steps - 1);
   const ms = (performance.now() - t0) / steps;
   tf.dispose([x, y]);
   model.dispose();
+  optimizer.dispose();
   return ms;
+}
+
+/** Sum of the GPU kernel times of one lean step (tf.profile; NaN when the adapter gives no timestamps). */
+async function leanKernelMs(setup: StepSetup): Promise<number> {
+  const { spec, model, x, y } = stepInputs(setup);
+  const optimizer = tf.train.adam(1e-4);
+  const lean = createTrainStep(model, optimizer, spec.info.loss);
+  const run = async () => {
+    const loss = lean(x, y);
+    await sync(loss);
+    loss.dispose();
+  };
+  for (let i = 0; i < 2; i++) await run();
+  const info = await tf.profile(run);
+  let total = 0;
+  for (const k of info.kernels) total += typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : Number.NaN;
+  tf.dispose([x, y]);
+  model.dispose();
+  optimizer.dispose();
+  return total;
 }
 
 /** 2048² output from a 256² LR field, in LR tiles of 64 (HR 512) as the suite runs TF.js nets. */
@@ -101,12 +159,21 @@ async function main(): Promise<void> {
   const { adapterInfo } = await useWebgpuBackend();
   say(`# bench:gpu on ${adapterInfo}, ${new Date().toISOString()}`);
   const ours: Record<string, number> = {};
-  for (const name of MODELS) ours[`${name}_train_stock`] = await trainStepMs(name, 3);
+  for (const setup of STEP_SETUPS) ours[`${setup.key}_train_stock`] = await trainStepMs(setup, 3, "trainOnBatch");
   registerWebgpuConv2DBackpropFilter();
-  for (const name of MODELS) {
-    ours[`${name}_train`] = await trainStepMs(name, 10);
-    ours[`${name}_infer`] = await inferenceMs(name);
+  for (const setup of STEP_SETUPS) {
+    const { key } = setup;
+    ours[`${key}_train`] = await trainStepMs(setup, 10, "trainOnBatch");
+    ours[`${key}_train_lean`] = await trainStepMs(setup, 10, "lean");
+    ours[`${key}_train_lean_read`] = await trainStepMs(setup, 10, "lean+read");
+    try {
+      ours[`${key}_train_kernels`] = await leanKernelMs(setup);
+    } catch (err) {
+      say(`profile of ${key} failed: ${(err as Error).message}`);
+      ours[`${key}_train_kernels`] = Number.NaN;
+    }
   }
+  for (const name of MODELS) ours[`${name}_infer`] = await inferenceMs(name);
   const torch = spawnSync("python3", ["-c", PYTORCH], { encoding: "utf8", timeout: 240_000 });
   let pt: Record<string, number | string> = {};
   try {
@@ -114,20 +181,35 @@ async function main(): Promise<void> {
   } catch {
     say(`PyTorch failed: ${torch.stderr.slice(-400)}`);
   }
-  say("\n| model | what | tfjs stock | tfjs + split-K | PyTorch fp32 | PyTorch TF32 | ours / fp32 |");
-  say("| --- | --- | --- | --- | --- | --- | --- |");
-  for (const name of MODELS) {
-    const f = Number(pt[`${name}_train_ms_fp32`]);
-    const t = Number(pt[`${name}_train_ms_tf32`]);
-    const o = ours[`${name}_train`] as number;
+  const ms = (v: number | undefined, digits = 1) => (v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits));
+  say("\n## Training step (ms, Adam, L1; split-K filter gradient except the first column)");
+  say(
+    "Batch 32 of 128² HR at x8 on 3 channels; srcnn_1ch_64 is the split-K report's SRCNN (1 channel, 32 x 64²; " +
+      "PyTorch has no such row). Host overhead = lean step - GPU kernel sum.",
+  );
+  say(
+    "| setup | trainOnBatch, stock kernels | trainOnBatch | lean step | lean + loss read each step | GPU kernel sum (lean) | host overhead (lean) | PyTorch fp32 | PyTorch TF32 | lean / trainOnBatch | lean / fp32 |",
+  );
+  say("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const { key } of STEP_SETUPS) {
+    const f = Number(pt[`${key}_train_ms_fp32`]);
+    const t = Number(pt[`${key}_train_ms_tf32`]);
+    const tob = ours[`${key}_train`] as number;
+    const lean = ours[`${key}_train_lean`] as number;
+    const kernels = ours[`${key}_train_kernels`] as number;
     say(
-      `| ${name} | train step, 32 x 128² | ${(ours[`${name}_train_stock`] as number).toFixed(1)} | ${o.toFixed(1)} | ${f.toFixed(2)} | ${t.toFixed(2)} | ${(o / f).toFixed(1)}x |`,
+      `| ${key} | ${ms(ours[`${key}_train_stock`])} | ${ms(tob)} | ${ms(lean)} | ${ms(ours[`${key}_train_lean_read`])} | ` +
+        `${ms(kernels, 2)} | ${ms(lean - kernels)} | ${ms(f, 2)} | ${ms(t, 2)} | ${(lean / tob).toFixed(2)} | ${Number.isNaN(f) ? "-" : `${(lean / f).toFixed(1)}x`} |`,
     );
+  }
+  say("\n## 2048² inference (16 tiles, split-K registered; it changes no forward kernel)");
+  say("| model | tfjs webgpu | PyTorch fp32 | PyTorch TF32 | ours / fp32 |");
+  say("| --- | --- | --- | --- | --- |");
+  for (const name of MODELS) {
     const fi = Number(pt[`${name}_infer_ms_fp32`]);
-    const ti = Number(pt[`${name}_infer_ms_tf32`]);
     const oi = ours[`${name}_infer`] as number;
     say(
-      `| ${name} | 2048² inference (16 tiles) | - | ${oi.toFixed(1)} | ${fi.toFixed(2)} | ${ti.toFixed(2)} | ${(oi / fi).toFixed(1)}x |`,
+      `| ${name} | ${ms(oi)} | ${ms(fi, 2)} | ${ms(Number(pt[`${name}_infer_ms_tf32`]), 2)} | ${Number.isNaN(fi) ? "-" : `${(oi / fi).toFixed(1)}x`} |`,
     );
   }
   writeFileSync(join(out, "bench-gpu.json"), JSON.stringify({ adapterInfo, ours, pytorch: pt }, null, 2));
