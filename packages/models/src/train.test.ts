@@ -105,6 +105,19 @@ describe("trainNet with the lean step", () => {
     resumed.model.dispose();
   });
 
+  it("with a spent time budget still runs one epoch, then stops, and a later call resumes past it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fb-trainnet-"));
+    const lines: string[] = [];
+    const first = await trainNet(options(dir, 5, { maxSeconds: 0, log: (l) => lines.push(l) }));
+    expect(first.state.epochsDone).toBe(1);
+    expect(first.state.history).toHaveLength(1);
+    expect(lines.some((l) => l.includes("time budget of 0 s"))).toBe(true);
+    first.model.dispose();
+    const more = await trainNet(options(dir, 5, { resume: true, maxSeconds: 0 }));
+    expect(more.state.epochsDone).toBe(2);
+    more.model.dispose();
+  });
+
   it("stops with WORK_FAILED when the loss is not finite, even between loss reads", async () => {
     const poisoned = (epoch: number) =>
       iterate(

@@ -35,6 +35,11 @@ export interface TrainOptions {
    * loss stays on the device in between, so the GPU is not stalled by a readback every step.
    */
   readonly lossReadEvery?: number;
+  /**
+   * Wall-clock budget in seconds: no epoch starts once this much training time (this call's, not a resumed run's
+   * earlier ones) has passed (one epoch always runs), so a fixed slot on a lent machine ends with finished checkpoints.
+   */
+  readonly maxSeconds?: number;
 }
 
 export interface EpochRecord {
@@ -79,8 +84,15 @@ export async function trainNet(options: TrainOptions): Promise<{ model: tfl.Laye
   model.compile({ optimizer, loss: net.info.loss });
   const step = createTrainStep(model, optimizer, net.info.loss);
   const readEvery = Math.max(1, Math.floor(options.lossReadEvery ?? 10));
+  const deadline = performance.now() + 1000 * (options.maxSeconds ?? Number.POSITIVE_INFINITY);
 
-  for (let epoch = state.epochsDone; epoch < options.epochs; epoch++) {
+  const firstEpoch = state.epochsDone;
+  for (let epoch = firstEpoch; epoch < options.epochs; epoch++) {
+    // At least one epoch runs, so a package always has a best checkpoint to ship.
+    if (epoch > firstEpoch && performance.now() >= deadline) {
+      log(`time budget of ${options.maxSeconds} s spent after epoch ${epoch}; stopping`);
+      break;
+    }
     const started = performance.now();
     const progress = options.progress?.(epoch);
     const { trainLoss, samples } = await trainEpoch(
