@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createModel } from "@fieldbench/models";
 import { getDataset } from "./datasets.js";
+import { openSplit } from "./reader.js";
 import { embeddedDataRoot } from "./run.js";
 import { resolveTask } from "./tasks.js";
 import { cropBatches, cropField, trainBaseline } from "./training.js";
@@ -46,6 +47,38 @@ describe("training crops", () => {
     expect(a[0]?.hr.length).toBe(3 * 3 * 128 * 128);
     expect(Array.from(a[1]?.hr ?? [])).toEqual(Array.from(b[1]?.hr ?? []));
     expect(Array.from(a[1]?.hr ?? [])).not.toEqual(Array.from(c[1]?.hr ?? []));
+  });
+
+  it("with a snapshot cache yields the same crops, and a second pass reads nothing new", async () => {
+    const collect = async (cache?: Map<string, Float32Array>) => {
+      const out: Float32Array[] = [];
+      const options = {
+        root,
+        spec,
+        task,
+        splits: ["train"] as const,
+        cropSize: 64,
+        cropsPerSnapshot: 2,
+        batchSize: 4,
+        seed: 9,
+      };
+      for await (const b of cropBatches({ ...options, splits: [...options.splits], ...(cache ? { cache } : {}) }))
+        out.push(b.hr, b.lr);
+      return out;
+    };
+    const cache = new Map<string, Float32Array>();
+    const plain = await collect();
+    const first = await collect(cache);
+    const filled = [...cache.keys()];
+    const second = await collect(cache);
+    expect(first.map((a) => Array.from(a))).toEqual(plain.map((a) => Array.from(a)));
+    expect(second.map((a) => Array.from(a))).toEqual(plain.map((a) => Array.from(a)));
+    // One HR entry per training snapshot of the embedded set (no LR-sim for a bicubic task).
+    expect(filled.every((k) => /^train\/\d+\/hr$/.test(k))).toBe(true);
+    expect([...cache.keys()]).toEqual(filled);
+    const reader = await openSplit(root, "train", spec);
+    expect(filled).toHaveLength(reader.length);
+    await reader.close();
   });
 });
 

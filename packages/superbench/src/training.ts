@@ -32,6 +32,12 @@ export interface CropOptions {
   readonly seed: number;
   /** Caps snapshots per split (validation on a few snapshots keeps epochs short). */
   readonly limit?: number;
+  /**
+   * Keeps decoded snapshots (HR and LR-sim) across epochs, keyed by split and index. Reading a 3x2048² snapshot
+   * costs far more than the few GPU steps its 8 crops feed, so on a GPU the reads bound an epoch; with a cache
+   * they are paid once (memory: the split's size, 48 MiB per 3x2048² float32 snapshot).
+   */
+  readonly cache?: Map<string, Float32Array>;
 }
 
 export async function* cropBatches(options: CropOptions): AsyncGenerator<TrainingBatch> {
@@ -56,8 +62,11 @@ export async function* cropBatches(options: CropOptions): AsyncGenerator<Trainin
       const count = Math.min(reader.length, options.limit ?? reader.length);
       const order = shuffled(count, rng);
       for (const index of order) {
-        const field = await reader.readHr(index);
-        const lrField = task.degradation === "lrsim" ? await reader.readLr(index) : undefined;
+        const field = await cached(options.cache, `${split}/${index}/hr`, () => reader.readHr(index));
+        const lrField =
+          task.degradation === "lrsim"
+            ? await cached(options.cache, `${split}/${index}/lr`, () => reader.readLr(index))
+            : undefined;
         for (let k = 0; k < options.cropsPerSnapshot; k++) {
           // LR-sim crops start on multiples of s, so HR and LR crops cover the same area (SuperBench's could be 3 px off).
           const step = task.degradation === "lrsim" ? s : 1;
@@ -99,6 +108,18 @@ export async function* cropBatches(options: CropOptions): AsyncGenerator<Trainin
       lrShape: [filled, c, lrSize, lrSize],
     };
   }
+}
+
+async function cached(
+  cache: Map<string, Float32Array> | undefined,
+  key: string,
+  read: () => Promise<Float32Array>,
+): Promise<Float32Array> {
+  const hit = cache?.get(key);
+  if (hit !== undefined) return hit;
+  const value = await read();
+  cache?.set(key, value);
+  return value;
 }
 
 function shuffled(n: number, rng: ReturnType<typeof createRng>): number[] {
@@ -144,6 +165,10 @@ export interface TrainBaselineOptions {
   /** Snapshots per split used for training/validation (all by default). */
   readonly limit?: number;
   readonly validationLimit?: number;
+  /** Keep decoded snapshots in memory across epochs (see CropOptions.cache); worth it on a GPU. */
+  readonly cacheSnapshots?: boolean;
+  /** Wall-clock training budget in seconds (see TrainOptions.maxSeconds). */
+  readonly maxSeconds?: number;
   readonly progress?: (epoch: number, total: number) => Progress;
   readonly log?: (line: string) => void;
 }
@@ -172,6 +197,7 @@ export async function trainBaseline(options: TrainBaselineOptions): Promise<Trai
   const checkpoints = join(options.out, "checkpoints");
   const common = { root: options.dataRoot, spec, task, cropSize, batchSize: options.batchSize };
   const trainCount = await countCrops(options, "train", cropsPerSnapshot);
+  const cache = options.cacheSnapshots === true ? new Map<string, Float32Array>() : undefined;
   const { state } = await trainNet({
     config,
     epochs: options.epochs,
@@ -179,12 +205,14 @@ export async function trainBaseline(options: TrainBaselineOptions): Promise<Trai
     seed: options.seed,
     checkpointDir: checkpoints,
     ...(options.resume === undefined ? {} : { resume: options.resume }),
+    ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
     trainBatches: (epoch) =>
       cropBatches({
         ...common,
         splits: ["train"],
         cropsPerSnapshot,
         seed: deriveSeed(options.seed, "train", epoch),
+        ...(cache === undefined ? {} : { cache }),
         ...(options.limit === undefined ? {} : { limit: options.limit }),
       }),
     // The same validation crops every epoch (SuperBench re-drew them, which made model selection noisy).
@@ -194,6 +222,7 @@ export async function trainBaseline(options: TrainBaselineOptions): Promise<Trai
         splits: ["valid_1", "valid_2"],
         cropsPerSnapshot: 2,
         seed: deriveSeed(options.seed, "valid"),
+        ...(cache === undefined ? {} : { cache }),
         limit: options.validationLimit ?? 8,
       }),
     ...(options.progress === undefined ? {} : { progress: (epoch: number) => options.progress!(epoch, trainCount) }),
@@ -228,7 +257,7 @@ async function writeModelPackage(
     scale: number;
     normalization: { mean: readonly number[]; std: readonly number[] };
   },
-  state: { bestValidLoss: number; bestEpoch: number; history: readonly unknown[] },
+  state: { epochsDone: number; bestValidLoss: number; bestEpoch: number; history: readonly unknown[] },
   backendDetail: string,
   wallSeconds: number,
   cropSize: number,
@@ -267,7 +296,7 @@ async function writeModelPackage(
     "| --- | --- |",
     `| training data | ${options.dataRoot} (train split${options.limit === undefined ? "" : `, first ${options.limit} snapshots`}; validation on valid_1 + valid_2) |`,
     `| crops | ${cropSize}² HR, ${options.cropsPerSnapshot ?? 8} per snapshot per epoch, LR by the task's degradation |`,
-    `| optimiser | Adam, learning rate ${options.learningRate}, batch ${options.batchSize}, ${options.epochs} epochs, seed ${options.seed} |`,
+    `| optimiser | Adam, learning rate ${options.learningRate}, batch ${options.batchSize}, ${state.epochsDone} of ${options.epochs} epochs${options.maxSeconds === undefined ? "" : ` (time budget ${options.maxSeconds} s)`}, seed ${options.seed} |`,
     `| loss | ${NETS[config.net].info.loss} on z-scored fields |`,
     `| best epoch | ${state.bestEpoch + 1} (validation loss ${state.bestValidLoss.toPrecision(4)}) |`,
     `| hardware | ${backendDetail}; host ${hostname()}, ${cpus().length} CPU cores |`,
