@@ -71,11 +71,17 @@ async function useWebgpu(): Promise<string> {
   if (g.navigator === undefined) g.navigator = {};
   Object.defineProperty(g.navigator, "gpu", { value: gpu, configurable: true });
   await import("@tensorflow/tfjs-backend-webgpu");
-  const { registerWebgpuConv2DBackpropFilter } = await import("./webgpu-conv2d-backprop-filter.js");
-  registerWebgpuConv2DBackpropFilter();
+  // FIELDBENCH_WEBGPU_STOCK_KERNELS=1 keeps tfjs's own kernels: the reference for the speed issue's
+  // "same validation loss with the new kernels" check.
+  const stock = process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS === "1";
+  if (!stock) {
+    const { registerWebgpuConv2DBackpropFilter } = await import("./webgpu-conv2d-backprop-filter.js");
+    registerWebgpuConv2DBackpropFilter();
+  }
   await tf.setBackend("webgpu");
   const info = adapter.info ?? {};
-  return `tfjs-backend-webgpu on ${[info.vendor, info.architecture, info.description].filter(Boolean).join(" ")} (split-K filter gradient)`;
+  const kernels = stock ? "stock tfjs kernels" : "split-K filter gradient";
+  return `tfjs-backend-webgpu on ${[info.vendor, info.architecture, info.description].filter(Boolean).join(" ")} (${kernels})`;
 }
 
 async function useTfjsNode(): Promise<string> {
