@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { FieldbenchError, sha256File } from "@fieldbench/core";
 import { ensureBackend } from "./backends/select.js";
 import type { Model, TileSpec } from "./model.js";
-import { isNetName } from "./nets/nets.js";
+import { type NetName, isNetName } from "./nets/nets.js";
 import { type NetConfig, wrapLayersModel } from "./tfjs-model.js";
 import { loadLayersModel } from "./weights-io.js";
 
@@ -14,6 +14,8 @@ export interface TfjsPackageField extends NetConfig {
   readonly dataset?: string;
   readonly task?: string;
   readonly weightsSha256?: string;
+  /** LR tile for full-field inference (default: defaultTfjsTile). */
+  readonly tile?: TileSpec;
 }
 
 /**
@@ -21,6 +23,16 @@ export interface TfjsPackageField extends NetConfig {
  * on the CPU (SRCNN's first layer alone is 1 GiB at 2048²); 64 LR pixels with 8 of overlap keep both bounded.
  */
 export const DEFAULT_TFJS_TILE: TileSpec = { size: 64, overlap: 8 };
+
+/**
+ * The tile a TF.js net runs with. Nets that convolve at HR (SRCNN, FNO) or near it (EDSR's last upsampling
+ * stages) keep one tile at 512² HR, so x16 takes 32² LR tiles; subpixel and WDSR convolve at LR only and keep 64.
+ */
+export function defaultTfjsTile(net: NetName, scale: number): TileSpec {
+  if (net === "subpixel" || net === "wdsr") return DEFAULT_TFJS_TILE;
+  const size = Math.max(16, Math.min(DEFAULT_TFJS_TILE.size, Math.floor(512 / scale)));
+  return { size, overlap: Math.min(DEFAULT_TFJS_TILE.overlap, size / 4) };
+}
 
 /** Loads a TF.js model package directory as a fieldbench Model; the weights' sha256 is checked against the package. */
 export async function loadTfjsPackage(dir: string, options: { tile?: TileSpec } = {}): Promise<Model> {
@@ -65,6 +77,6 @@ export async function loadTfjsPackage(dir: string, options: { tile?: TileSpec } 
     name: pkg.name ?? field.net,
     version: pkg.version ?? "0.0.0",
     integrity: `sha256-${integrity}`,
-    tile: options.tile ?? DEFAULT_TFJS_TILE,
+    tile: options.tile ?? field.tile ?? defaultTfjsTile(config.net, config.scale),
   });
 }

@@ -65,6 +65,18 @@ export function netInput(
   return toNhwc(interpolate("bicubic", z, shape, config.scale), [n, c, h * config.scale, w * config.scale]);
 }
 
+/**
+ * Most HR pixels one forward pass may cover: 32 x 128², the training batch. Larger passes exceed WebGPU's
+ * dispatch limits (65,535 workgroups a dimension), and tfjs-webgpu does not always say so: an EDSR x16 pass over
+ * 8 tiles of 1024² came back as garbage (RFNE 0.999) where a conv at 2048² threw. Batches are split to stay under.
+ */
+export const MAX_HR_PIXELS_PER_PASS = 32 * 128 * 128;
+
+/** Tiles per forward pass for tiles of hrPixels each (at least one). */
+export function tilesPerPass(hrPixels: number): number {
+  return Math.max(1, Math.floor(MAX_HR_PIXELS_PER_PASS / hrPixels));
+}
+
 /** Wraps a LayersModel as a fieldbench Model (LR batch in physical units -> HR batch in physical units). */
 export function wrapLayersModel(
   layers: tfl.LayersModel,
@@ -87,12 +99,20 @@ export function wrapLayersModel(
           `${identity.name} expects ${config.channels} channels, got ${shape[1]}`,
         );
       }
-      const x = netInput(lrBatch, shape, config);
-      const y = layers.predict(x) as tf.Tensor4D;
-      x.dispose();
-      const z = await fromNhwc(y);
-      y.dispose();
       const [n, c, h, w] = shape;
+      const per = tilesPerPass(h * w * scale * scale);
+      const inPlane = c * h * w;
+      const outPlane = inPlane * scale * scale;
+      const z = new Float32Array(n * outPlane);
+      for (let first = 0; first < n; first += per) {
+        const count = Math.min(per, n - first);
+        const part = lrBatch.subarray(first * inPlane, (first + count) * inPlane);
+        const x = netInput(part, [count, c, h, w], config);
+        const y = layers.predict(x) as tf.Tensor4D;
+        x.dispose();
+        z.set(await fromNhwc(y), first * outPlane);
+        y.dispose();
+      }
       return normalizeBatch(z, [n, c, h * scale, w * scale], config.normalization, true);
     },
     dispose() {
