@@ -4,10 +4,10 @@
 # ../worker/hdf5-worker.mjs relative to the code). The GPU machine has no Node.js and no network, so the run goes
 # through the device tool: carry [".device"], command: source .device/env.sh && node .device/app/app.mjs $OUT
 # onnxruntime-node stays external (ONNX packages are not run there).
-# Default entry: packages/models/src/device/bench-gpu.ts (train step + 2048² inference vs PyTorch, same card).
+# Default entry: tools/gpu-main.mjs, which dispatches on its first argument (bench, generate, compare, train).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-entry=${1:-packages/models/src/device/bench-gpu.ts}
+entry=${1:-tools/gpu-main.mjs}
 [ -f .device/env.sh ] || bash ../shared/gpu/prepare
 banner="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
 npx esbuild "$entry" --bundle --platform=node --format=esm --external:webgpu --external:onnxruntime-node --minify --log-level=error \

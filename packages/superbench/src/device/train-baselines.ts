@@ -1,31 +1,39 @@
 /**
- * GPU-machine entry for the baselines issue: (optionally) generates NSKT data with the datagen solver, trains each
- * baseline with `trainBaseline` (the library behind `fieldbench train`), scores it with `runSuperbench` (the library
- * behind `fieldbench run superbench`) next to bicubic, and writes packages + results under --out for the caller to
- * tar into $OUT. Bundled by `npm run bench:gpu packages/superbench/src/device/train-baselines.ts`; the HDF5 worker
- * is bundled beside it (see tools/bundle-gpu.sh).
- *   node .device/app/app.mjs --out /tmp/baselines --generate 16000 --size 2048 --snapshots 24 \
- *     --nets srcnn,edsr --tasks bicubic-x8,bicubic-x16 --epochs 30 --backend webgpu
+ * GPU-machine entry for the baselines issue: (optionally) generates NSKT data with the datagen solver, trains
+ * baselines with `trainBaseline` (the library behind `fieldbench train`), scores each with `runSuperbench` (the
+ * library behind `fieldbench run superbench`) next to bicubic, times the shipped model on one full 2048² field,
+ * and writes packages + results under --out for the caller to tar into $OUT. One process per net and task runs
+ * them side by side on one GPU: tfjs-webgpu's step is bound by host work, so processes overlap on the card.
+ * Bundled by tools/bundle-gpu.sh (dispatcher tools/gpu-main.ts, command `train`).
+ *   node .device/app/app.mjs train --out /tmp/b --data gpu-data/nskt_re16000_n2048 --nets srcnn \
+ *     --tasks bicubic-x8 --epochs 1000 --seconds 300 --crops 64 --backend webgpu
  */
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateNskt } from "@fieldbench/datagen";
-import { isNetName } from "@fieldbench/models/tfjs";
+import { createModel } from "@fieldbench/models";
+import { isNetName, useBackend } from "@fieldbench/models/tfjs";
 import { getDataset } from "../datasets.js";
+import { predictSnapshot } from "../evaluate.js";
+import { openSplit } from "../reader.js";
 import { runSuperbench } from "../run.js";
 import { resolveTask } from "../tasks.js";
 import { trainBaseline } from "../training.js";
+import { degrade } from "../degrade/index.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? (process.argv[i + 1] as string) : fallback;
 }
 
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
 async function main(): Promise<void> {
   const out = arg("out", "/tmp/baselines");
   mkdirSync(out, { recursive: true });
+  const tag = arg("tag", `${arg("nets", "srcnn")}.${arg("tasks", "bicubic-x8")}`.replaceAll(",", "+"));
   const log = (line: string) => {
-    const stamped = `${new Date().toISOString()} ${line}`;
+    const stamped = `${new Date().toISOString()} [${tag}] ${line}`;
     console.log(stamped);
     appendFileSync(join(out, "log.txt"), `${stamped}\n`);
   };
@@ -33,35 +41,55 @@ async function main(): Promise<void> {
   let data = arg("data", "");
   const datasetKey = arg("dataset", "nskt_16k");
   const generateRe = Number(arg("generate", "0"));
-  if (generateRe > 0) {
-    data = join(arg("scratch", "/tmp"), `nskt_re${generateRe}`);
+  if (generateRe > 0 && !existsSync(join(data || "/nonexistent", "test_2"))) {
+    data ||= join(arg("scratch", "/tmp"), `nskt_re${generateRe}`);
     const started = performance.now();
     const card = await generateNskt({
       out: data,
       re: generateRe,
       size: Number(arg("size", "2048")),
-      snapshots: Number(arg("snapshots", "24")),
+      snapshots: Number(arg("snapshots", "20")),
       seed: Number(arg("seed", "1")),
       backend: backend === "webgpu" ? "webgpu" : "cpu",
-      lrFactor: 0,
+      lrFactor: Number(arg("lr-factor", "4")),
       onProgress: (done, total, status) => {
         if (status.startsWith("snapshot")) log(`generate ${done}/${total} ${status}`);
       },
     });
-    writeFileSync(join(out, "dataset-card.json"), JSON.stringify(card, null, 2));
+    writeFileSync(join(out, `dataset-card.re${generateRe}.json`), JSON.stringify(card, null, 2));
     log(`generated ${data} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   const spec = getDataset(datasetKey);
   const summary: Record<string, unknown>[] = [];
-  const tasks = arg("tasks", "bicubic-x8").split(",");
-  for (const taskName of tasks) {
+  const writeSummary = () => writeFileSync(join(out, `summary.${tag}.json`), JSON.stringify(summary, null, 2));
+  for (const taskName of arg("tasks", "bicubic-x8").split(",")) {
     const task = resolveTask(taskName, spec);
-    const bicubic = await runSuperbench({ dataset: spec.key, task: task.name, model: "bicubic", data, out: join(out, "results", `${taskName}.bicubic.json`), progressMode: "quiet" });
-    summary.push({ task: taskName, model: "bicubic", rfne: bicubic.result.splits.test_1.metrics.rfne });
-    log(`${taskName} bicubic rfne test_1 ${bicubic.result.splits.test_1.metrics.rfne}`);
-    for (const net of arg("nets", "srcnn").split(",")) {
+    if (flag("bicubic")) {
+      const bicubic = await runSuperbench({
+        dataset: spec.key,
+        task: task.name,
+        model: "bicubic",
+        data,
+        out: join(out, "results", `${taskName}.bicubic.json`),
+        progressMode: "quiet",
+      });
+      const m = bicubic.result.splits;
+      summary.push({ task: taskName, model: "bicubic", rfne: m.test_1.metrics.rfne, rfne2: m.test_2.metrics.rfne });
+      log(`${taskName} bicubic rfne test_1 ${m.test_1.metrics.rfne} test_2 ${m.test_2.metrics.rfne}`);
+      writeSummary();
+    }
+    for (const net of arg("nets", "").split(",").filter(Boolean)) {
       if (!isNetName(net)) throw new Error(`unknown net ${net}`);
-      const pkg = join(out, "models", `${net}-nskt-x${task.scale}`);
+      const pkg = join(arg("models", join(out, "models")), `${net}-nskt-x${task.scale}`);
+      if (flag("score-only")) {
+        await useBackend(backend);
+        const row: Record<string, unknown> = { task: taskName, model: net, package: pkg };
+        summary.push(row);
+        await score(row, pkg, data, spec, task, out, log);
+        writeSummary();
+        continue;
+      }
+      const seconds = arg("seconds", "");
       const trained = await trainBaseline({
         dataRoot: data,
         spec,
@@ -71,18 +99,81 @@ async function main(): Promise<void> {
         epochs: Number(arg("epochs", "20")),
         batchSize: Number(arg("batch", "32")),
         cropSize: Number(arg("crop", "128")),
+        cropsPerSnapshot: Number(arg("crops", "8")),
         learningRate: Number(arg(`lr-${net}`, net === "wdsr" ? "2e-4" : "1e-3")),
-        seed: 5544,
+        seed: Number(arg("train-seed", "5544")),
+        cacheSnapshots: true,
+        ...(seconds === "" ? {} : { maxSeconds: Number(seconds) }),
         out: pkg,
         log: (line) => log(`${net} ${taskName} ${line}`),
       });
-      const scored = await runSuperbench({ dataset: spec.key, task: task.name, model: pkg, data, out: join(out, "results", `${taskName}.${net}.json`), progressMode: "quiet" });
-      const rfne = scored.result.splits.test_1.metrics.rfne;
-      summary.push({ task: taskName, model: net, rfne, rfne2: scored.result.splits.test_2.metrics.rfne, trainSeconds: trained.wallSeconds, bestEpoch: trained.bestEpoch });
-      log(`${taskName} ${net} rfne test_1 ${rfne} (best epoch ${trained.bestEpoch + 1}, ${trained.wallSeconds.toFixed(0)} s)`);
-      writeFileSync(join(out, "summary.json"), JSON.stringify(summary, null, 2));
+      const row: Record<string, unknown> = {
+        task: taskName,
+        model: net,
+        bestValidLoss: trained.bestValidLoss,
+        trainSeconds: trained.wallSeconds,
+        bestEpoch: trained.bestEpoch,
+        backend: trained.backendDetail,
+      };
+      summary.push(row);
+      writeSummary();
+      if (flag("no-score")) continue;
+      await score(row, pkg, data, spec, task, out, log);
+      writeSummary();
     }
   }
+}
+
+/** Times the package on one full field, then scores it with runSuperbench; fills `row`. */
+async function score(
+  row: Record<string, unknown>,
+  pkg: string,
+  data: string,
+  spec: ReturnType<typeof getDataset>,
+  task: ReturnType<typeof resolveTask>,
+  out: string,
+  log: (line: string) => void,
+): Promise<void> {
+  row.infer2048Ms = await timeFullField(pkg, data, spec, task);
+  const scored = await runSuperbench({
+    dataset: spec.key,
+    task: task.name,
+    model: pkg,
+    data,
+    out: join(out, "results", `${row.task}.${row.model}.json`),
+    progressMode: "quiet",
+  });
+  row.rfne = scored.result.splits.test_1.metrics.rfne;
+  row.rfne2 = scored.result.splits.test_2.metrics.rfne;
+  log(
+    `${row.task} ${row.model} rfne test_1 ${row.rfne} test_2 ${row.rfne2} ` +
+      `(2048² inference ${(row.infer2048Ms as number).toFixed(0)} ms)`,
+  );
+}
+
+/** Median wall time (ms, 3 runs after a warm-up) of the shipped package on test_1's first field, tiled as the suite runs it. */
+async function timeFullField(
+  pkg: string,
+  data: string,
+  spec: ReturnType<typeof getDataset>,
+  task: ReturnType<typeof resolveTask>,
+): Promise<number> {
+  const reader = await openSplit(data, "test_1", spec);
+  const hr = await reader.readHr(0);
+  await reader.close();
+  const c = spec.channels.length;
+  const [h, w] = spec.hr;
+  const lr = degrade(task.degradation as "bicubic", hr, [c, h, w], { scale: task.scale });
+  const model = await createModel(pkg, { scale: task.scale, channels: c });
+  const shape = [c, h / task.scale, w / task.scale] as const;
+  await predictSnapshot(model, lr, shape, task.scale);
+  const times: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    await predictSnapshot(model, lr, shape, task.scale);
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[1] as number;
 }
 
 main()

@@ -1,0 +1,20 @@
+// The one bundle that travels to the GPU machine (tools/bundle-gpu.sh): the first argument picks the job, so
+// tfjs, h5wasm and the solver are carried once (the travel limit is 64 MiB) and every job comes from one build.
+//   node .device/app/app.mjs bench OUT            npm run bench:gpu (train step + 2048² inference vs PyTorch)
+//   node .device/app/app.mjs generate --out ...   NSKT datasets (datagen's device entry)
+//   node .device/app/app.mjs compare --out ...    CPU vs WebGPU solver agreement
+//   node .device/app/app.mjs train --out ...      baselines: train, score, time (superbench's device entry)
+const jobs = {
+  bench: () => import("../packages/models/src/device/bench-gpu.ts"),
+  generate: () => import("../packages/datagen/src/device/generate.ts"),
+  compare: () => import("../packages/datagen/src/device/compare.ts"),
+  train: () => import("../packages/superbench/src/device/train-baselines.ts"),
+};
+const [job, ...rest] = process.argv.slice(2);
+if (!(job in jobs)) {
+  console.error(`usage: app.mjs ${Object.keys(jobs).join("|")} ARGS (got ${job ?? "nothing"})`);
+  process.exit(2);
+}
+// Each entry reads process.argv as if it had been started alone.
+process.argv = [process.argv[0], process.argv[1], ...rest];
+await jobs[job]();
