@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseResult } from "@fieldbench/leaderboard";
+import { afterAll, describe, expect, it } from "vitest";
+import { runMain } from "../testing.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "run-baselines-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/**
+ * The learned baselines committed under models/ (trained on the GPU machine, results in
+ * results/nskt_re16000_webgpu/) run by registry name on the embedded sample, on the CPU (wasm backend).
+ */
+describe("fieldbench run superbench --model <learned baseline>", () => {
+  for (const net of ["srcnn", "subpixel", "edsr", "wdsr"])
+    for (const task of ["bicubic-x8", "bicubic-x16"]) {
+      it(`runs ${net} for ${task} from its committed package`, async () => {
+        const out = join(tmp, `${net}.${task}.json`);
+        const r = await runMain(["run", "superbench", "--model", net, "--task", task, "--quiet", "--out", out], tmp);
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(0);
+        const result = JSON.parse(readFileSync(out, "utf8"));
+        expect(parseResult(result).ok).toBe(true);
+        expect(result.model.name).toBe(`@fieldbench-models/${net}-nskt_16k-${task}`);
+        // The package's weights are what was scored: integrity is the committed weights' sha256.
+        const pkg = JSON.parse(
+          readFileSync(join(__dirname, "../../../../models", `${net}-nskt-x${task.slice(9)}`, "package.json"), "utf8"),
+        );
+        expect(result.model.integrity).toBe(`sha256-${pkg.fieldbench.weightsSha256}`);
+        for (const split of ["test_1", "test_2"]) {
+          const rfne = result.splits[split].metrics.rfne;
+          expect(rfne).toBeGreaterThan(0);
+          expect(rfne).toBeLessThan(2);
+        }
+      }, 120_000);
+    }
+
+  it("exits 2 with one line naming what to do for a baseline with no committed package (FNO)", async () => {
+    const r = await runMain(["run", "superbench", "--model", "fno", "--quiet", "--out", join(tmp, "fno.json")], tmp);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no trained fno for x8 in .*models\/fno-nskt-x8: train one with `fieldbench train fno/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
