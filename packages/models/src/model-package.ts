@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { FieldbenchError, sha256File } from "@fieldbench/core";
+import { FieldbenchError } from "@fieldbench/core";
 import { ensureBackend } from "./backends/select.js";
 import type { Model, TileSpec } from "./model.js";
 import { type NetName, isNetName } from "./nets/nets.js";
 import { type NetConfig, wrapLayersModel } from "./tfjs-model.js";
-import { loadLayersModel } from "./weights-io.js";
+import { loadLayersModel, weightsSha256 } from "./weights-io.js";
 
 /** The `fieldbench` field of a TF.js baseline's package.json (written by `fieldbench train`). */
 export interface TfjsPackageField extends NetConfig {
@@ -61,14 +61,21 @@ export async function loadTfjsPackage(dir: string, options: { tile?: TileSpec } 
     scale: Number(field.scale),
     normalization: field.normalization ?? { mean: [], std: [] },
   };
-  const weights = join(root, "weights.bin");
-  const integrity = await sha256File(weights);
+  let integrity: string;
+  try {
+    integrity = await weightsSha256(root);
+  } catch (cause) {
+    throw new FieldbenchError("BAD_PACKAGE", `${root}: its model.json or a weight file it names is unreadable`, {
+      path: root,
+      cause,
+    });
+  }
   if (field.weightsSha256 !== undefined && field.weightsSha256 !== integrity) {
     throw new FieldbenchError(
       "BAD_PACKAGE",
-      `${weights}: sha256 ${integrity} differs from the package's ${field.weightsSha256}`,
+      `${root}: weights sha256 ${integrity} differs from the package's ${field.weightsSha256}`,
       {
-        path: weights,
+        path: root,
       },
     );
   }

@@ -38,4 +38,4 @@ export {
   trainNet,
   withSeededRandom,
 } from "./train.js";
-export { loadLayersModel, saveLayersModel } from "./weights-io.js";
+export { loadLayersModel, saveLayersModel, WEIGHT_SHARD_BYTES, weightFiles, weightsSha256 } from "./weights-io.js";

@@ -1,8 +1,9 @@
+import { createReadStream } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { FieldbenchError } from "@fieldbench/core";
+import { FieldbenchError, createSha256 } from "@fieldbench/core";
 import "./nets/layers.js"; // registers the custom layers a saved model.json names
 
 /**
@@ -10,8 +11,42 @@ import "./nets/layers.js"; // registers the custom layers a saved model.json nam
  * `model.json` + `weights.bin` in the layout of tfjs's own `file://` and http handlers, so tfjs-node or a
  * browser loads the same files.
  */
-export async function saveLayersModel(model: tfl.LayersModel, dir: string): Promise<{ weightBytes: number }> {
+/**
+ * Largest weights file a model is saved as. Git hosts refuse or warn on big files and the issue asks for weights
+ * under 16 MiB a file, so bigger models (FNO: 38 MB in float32) are split, as tfjs-converter's shards are: plain
+ * byte ranges of the concatenated weights, listed in order in `weightsManifest[0].paths`.
+ */
+export const WEIGHT_SHARD_BYTES = 8 * 1024 * 1024;
+
+/** File names for `total` weight bytes: weights.bin when one shard holds them, else weights-<i>of<n>.bin. */
+export function weightShardNames(total: number, shardBytes = WEIGHT_SHARD_BYTES): string[] {
+  const n = Math.max(1, Math.ceil(total / shardBytes));
+  return n === 1 ? ["weights.bin"] : Array.from({ length: n }, (_, i) => `weights-${i + 1}of${n}.bin`);
+}
+
+/** The weight files model.json in `dir` names, in manifest order (their concatenation is the weights). */
+export async function weightFiles(dir: string): Promise<string[]> {
+  const manifest = JSON.parse(await readFile(join(dir, "model.json"), "utf8")) as ModelJson;
+  return (manifest.weightsManifest ?? []).flatMap((g) => g.paths);
+}
+
+/** sha256 over the concatenated weight files (for one file, that file's sha256). */
+export async function weightsSha256(dir: string): Promise<string> {
+  const hash = createSha256();
+  for (const file of await weightFiles(dir)) {
+    for await (const chunk of createReadStream(join(dir, file), { highWaterMark: 4 * 1024 * 1024 }))
+      hash.update(chunk as Buffer);
+  }
+  return hash.digest();
+}
+
+export async function saveLayersModel(
+  model: tfl.LayersModel,
+  dir: string,
+  shardBytes = WEIGHT_SHARD_BYTES,
+): Promise<{ weightBytes: number; files: string[] }> {
   await mkdir(dir, { recursive: true });
+  let files: string[] = [];
   let weightBytes = 0;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -19,24 +54,26 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string): Prom
       const parts = wd === undefined ? [] : Array.isArray(wd) ? wd : [wd];
       const weights = Buffer.concat(parts.map((b) => Buffer.from(b)));
       weightBytes = weights.length;
+      files = weightShardNames(weights.length, shardBytes);
       const manifest = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format,
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy ?? null,
-        weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
+        weightsManifest: [{ paths: files, weights: artifacts.weightSpecs }],
       };
       // Written under temporary names, then renamed: a crash never leaves a model.json naming missing weights.
-      await writeFile(join(dir, "weights.bin.tmp"), weights);
+      for (const [i, file] of files.entries())
+        await writeFile(join(dir, `${file}.tmp`), weights.subarray(i * shardBytes, (i + 1) * shardBytes));
       await writeFile(join(dir, "model.json.tmp"), JSON.stringify(manifest));
-      await rename(join(dir, "weights.bin.tmp"), join(dir, "weights.bin"));
+      for (const file of files) await rename(join(dir, `${file}.tmp`), join(dir, file));
       await rename(join(dir, "model.json.tmp"), join(dir, "model.json"));
       return {
         modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.length },
       };
     }),
   );
-  return { weightBytes };
+  return { weightBytes, files };
 }
 
 interface ModelJson {

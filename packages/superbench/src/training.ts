@@ -1,7 +1,7 @@
 import { cp, mkdir, writeFile } from "node:fs/promises";
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
-import { FieldbenchError, type Progress, createRng, deriveSeed, sha256File } from "@fieldbench/core";
+import { FieldbenchError, type Progress, createRng, deriveSeed } from "@fieldbench/core";
 import {
   type BackendName,
   NETS,
@@ -9,6 +9,8 @@ import {
   type TrainingBatch,
   trainNet,
   useBackend,
+  weightFiles,
+  weightsSha256 as weightsSha256Of,
 } from "@fieldbench/models/tfjs";
 import type { DatasetSpec, SplitName } from "./datasets.js";
 import { degrade } from "./degrade/index.js";
@@ -264,10 +266,11 @@ async function writeModelPackage(
 ): Promise<string> {
   const dir = options.out;
   await mkdir(dir, { recursive: true });
-  await cp(join(checkpoints, "best", "model.json"), join(dir, "model.json"));
-  await cp(join(checkpoints, "best", "weights.bin"), join(dir, "weights.bin"));
+  const best = join(checkpoints, "best");
+  const files = await weightFiles(best);
+  for (const file of ["model.json", ...files]) await cp(join(best, file), join(dir, file));
   const name = `@fieldbench-models/${config.net}-${options.spec.key}-${options.task.name}`;
-  const weightsSha256 = await sha256File(join(dir, "weights.bin"));
+  const weightsSha256 = await weightsSha256Of(dir);
   const pkg = {
     name,
     version: "1.0.0",
@@ -301,7 +304,7 @@ async function writeModelPackage(
     `| best epoch | ${state.bestEpoch + 1} (validation loss ${state.bestValidLoss.toPrecision(4)}) |`,
     `| hardware | ${backendDetail}; host ${hostname()}, ${cpus().length} CPU cores |`,
     `| wall time | ${wallSeconds.toFixed(1)} s |`,
-    `| weights | weights.bin, sha256 ${weightsSha256} |`,
+    `| weights | ${files.join(", ")}${files.length > 1 ? " (concatenated)" : ""}, sha256 ${weightsSha256} |`,
     "",
     "Scores: run `fieldbench run superbench --model <this directory>`; result files live under leaderboards/.",
     "",
