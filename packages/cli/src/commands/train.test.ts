@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,11 +49,52 @@ describe("fieldbench train", () => {
       ["train", "edsr", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--epochs", "0"],
       /--epochs must be a positive integer/,
     ],
+    [
+      ["train", "edsr", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--time-budget", "-5"],
+      /--time-budget must be a positive number of seconds, got -5/,
+    ],
+    [
+      ["train", "edsr", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--crops", "0"],
+      /--crops must be a positive integer/,
+    ],
   ])("exits 2 with a one-line reason for %j", async (argv, reason) => {
     const r = await runMain(argv);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(reason);
+  });
+
+  it("with --time-budget stops after the first epoch of many, and --cache/--crops train the same way", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "fb-train-cli-")), "srcnn");
+    const r = await runMain([
+      "train",
+      "srcnn",
+      "--dataset",
+      "nskt_mini",
+      "--task",
+      "bicubic-x8",
+      "--epochs",
+      "50",
+      "--time-budget",
+      "0.001",
+      "--crops",
+      "2",
+      "--cache",
+      "--batch",
+      "4",
+      "--crop",
+      "32",
+      "--out",
+      out,
+      "--json",
+      "--quiet",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const state = JSON.parse(readFileSync(join(out, "checkpoints", "state.json"), "utf8")) as { epochsDone: number };
+    expect(state.epochsDone).toBe(1);
+    expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/1 of 50 epochs \(time budget 0\.001 s\)/);
+    expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/32² HR, 2 per snapshot per epoch/);
   });
 
   it("names what to do instead when WebGPU has no adapter (no GPU here or in CI)", async () => {

@@ -15,6 +15,9 @@ interface TrainFlags {
   resume?: boolean;
   limit?: string;
   crop: string;
+  crops: string;
+  timeBudget?: string;
+  cache?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -34,7 +37,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     )
     .option("--data <dir>", "dataset folder (train/ valid_1/ valid_2/ ...); default: the embedded copy when shipped")
     .option("--backend <name>", "webgpu | wasm | cpu | tensorflow", "wasm")
-    .option("--epochs <n>", "epochs (each: 8 random 128² crops per training snapshot)", "10")
+    .option("--epochs <n>", "epochs (each: --crops random --crop² crops per training snapshot)", "10")
     .option("--batch <n>", "crops per batch", "32")
     .option("--lr <rate>", "Adam learning rate (default: SuperBench's for the model)")
     .option("--seed <n>", "seeds initial weights, crops and their order", "5544")
@@ -42,6 +45,9 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option("--resume", "continue from the last finished epoch in --out")
     .option("--limit <n>", "use only the first N snapshots of each split")
     .option("--crop <n>", "HR crop edge in pixels (a multiple of the scale)", "128")
+    .option("--crops <n>", "random crops per training snapshot per epoch (SuperBench: 8)", "8")
+    .option("--time-budget <seconds>", "stop after the epoch that passes this much wall time (best epoch kept)")
+    .option("--cache", "keep decoded snapshots in memory across epochs (when the splits fit in RAM; fast on a GPU)")
     .option("--json", "print the outcome as JSON")
     .option("--quiet", "no progress on stderr")
     .addHelpText(
@@ -49,7 +55,9 @@ export function registerTrain(program: Command, io: CliIo): void {
       "\nSamples are z-scored with the dataset constants; the loss is L1 (MSE for FNO); the best validation epoch is kept.\n" +
         "Examples:\n" +
         "  fieldbench train srcnn --dataset nskt_mini --task bicubic-x8 --epochs 2 --out /tmp/srcnn\n" +
-        "  fieldbench train edsr --dataset nskt_16k --task bicubic-x8 --data ./nskt16k --backend webgpu",
+        "  fieldbench train edsr --dataset nskt_16k --task bicubic-x8 --data ./nskt16k --backend webgpu\n" +
+        "  fieldbench train wdsr --dataset nskt_16k --task bicubic-x16 --data ./nskt16k --backend webgpu \\\n" +
+        "    --epochs 1000 --time-budget 300 --crops 64 --cache     # how the committed models/ were trained",
     )
     .action(async (model: string, flags: TrainFlags) => runTrain(model, flags, io));
 }
@@ -58,6 +66,13 @@ function positiveInt(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1)
     throw new FieldbenchError("BAD_USAGE", `${flag} must be a positive integer, got ${text}`);
+  return n;
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new FieldbenchError("BAD_USAGE", `${flag} must be a positive number of seconds, got ${text}`);
   return n;
 }
 
@@ -96,6 +111,9 @@ async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<vo
     ...(flags.resume ? { resume: true } : {}),
     ...(flags.limit === undefined ? {} : { limit: positiveInt(flags.limit, "--limit") }),
     cropSize: positiveInt(flags.crop, "--crop"),
+    cropsPerSnapshot: positiveInt(flags.crops, "--crops"),
+    ...(flags.timeBudget === undefined ? {} : { maxSeconds: positiveNumber(flags.timeBudget, "--time-budget") }),
+    ...(flags.cache ? { cacheSnapshots: true } : {}),
     progress: (epoch, total) =>
       createProgress({
         label: `${model} epoch ${epoch + 1}/${epochs}`,
