@@ -24,12 +24,22 @@ export interface TfjsPackageField extends NetConfig {
  */
 export const DEFAULT_TFJS_TILE: TileSpec = { size: 64, overlap: 8 };
 
+/** SuperBench's HR training crop, the extent FNO packages see by default. */
+const TRAINING_CROP = 128;
+
 /**
- * The tile a TF.js net runs with. Nets that convolve at HR (SRCNN, FNO) or near it (EDSR's last upsampling
- * stages) keep one tile at 512² HR, so x16 takes 32² LR tiles; subpixel and WDSR convolve at LR only and keep 64.
+ * The tile a TF.js net runs with. Convolutional nets see the same thing in any tile (up to its border), so tiles
+ * are as big as WebGPU allows: nets that convolve at HR (SRCNN) or near it (EDSR's last upsampling stages) keep a
+ * tile at 512² HR (x16 takes 32² LR tiles); subpixel and WDSR convolve at LR only and keep 64. FNO is different:
+ * its 12 Fourier modes are fractions of the input's extent, so it must see tiles of the extent it was trained on,
+ * the 128² HR crops (on the embedded sample, 256² tiles instead raised the x8 package's RFNE from 0.530 to 0.687).
  */
 export function defaultTfjsTile(net: NetName, scale: number): TileSpec {
   if (net === "subpixel" || net === "wdsr") return DEFAULT_TFJS_TILE;
+  if (net === "fno") {
+    const size = Math.max(4, Math.floor(TRAINING_CROP / scale));
+    return { size, overlap: Math.floor(size / 4) };
+  }
   const size = Math.max(16, Math.min(DEFAULT_TFJS_TILE.size, Math.floor(512 / scale)));
   return { size, overlap: Math.min(DEFAULT_TFJS_TILE.overlap, size / 4) };
 }

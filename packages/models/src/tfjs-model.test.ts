@@ -44,10 +44,12 @@ describe("forward passes bounded in HR pixels", () => {
 });
 
 describe("default tiles", () => {
-  it("keep 512² HR a tile for nets that convolve at HR and 64² LR for those that stay at LR", () => {
+  it("keep 512² HR a tile for conv nets at HR, 64² LR for those at LR, and FNO's training extent", () => {
     expect(defaultTfjsTile("srcnn", 8)).toEqual({ size: 64, overlap: 8 });
     expect(defaultTfjsTile("edsr", 16)).toEqual({ size: 32, overlap: 8 }); // 512 / 16
-    expect(defaultTfjsTile("fno", 16)).toEqual({ size: 32, overlap: 8 });
+    // FNO sees the 128² HR extent it was trained on: 16² LR at x8, 8² at x16.
+    expect(defaultTfjsTile("fno", 8)).toEqual({ size: 16, overlap: 4 });
+    expect(defaultTfjsTile("fno", 16)).toEqual({ size: 8, overlap: 2 });
     expect(defaultTfjsTile("srcnn", 4)).toEqual({ size: 64, overlap: 8 }); // capped at 64
     expect(defaultTfjsTile("subpixel", 16)).toEqual({ size: 64, overlap: 8 });
     expect(defaultTfjsTile("wdsr", 16)).toEqual({ size: 64, overlap: 8 });

@@ -118,4 +118,29 @@ describe("trainBaseline", () => {
     expect(hr.length).toBe(3 * 64 * 64);
     expect(hr.every(Number.isFinite)).toBe(true);
   });
+
+  it("records FNO's tile as its training crop's LR extent (its modes are fractions of the input's extent)", async () => {
+    const out = mkdtempSync(join(tmpdir(), "fb-train-fno-"));
+    await trainBaseline({
+      dataRoot: root,
+      spec,
+      task,
+      net: "fno",
+      backend: "wasm",
+      batchSize: 4,
+      learningRate: 1e-3,
+      seed: 3,
+      out,
+      cropSize: 32,
+      cropsPerSnapshot: 1,
+      limit: 1,
+      validationLimit: 1,
+      epochs: 1,
+    });
+    const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as { fieldbench: { tile?: unknown } };
+    // 32² HR crops at x8 are 4² LR; a quarter of that overlaps.
+    expect(pkg.fieldbench.tile).toEqual({ size: 4, overlap: 1 });
+    const model = await createModel(out, { scale: 8, channels: 3 });
+    expect(model.tile).toEqual({ size: 4, overlap: 1 });
+  }, 120_000);
 });

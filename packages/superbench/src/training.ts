@@ -241,6 +241,11 @@ export async function trainBaseline(options: TrainBaselineOptions): Promise<Trai
   };
 }
 
+function fnoTile(cropSize: number, scale: number): { size: number; overlap: number } {
+  const size = cropSize / scale;
+  return { size, overlap: Math.floor(size / 4) };
+}
+
 async function countCrops(options: TrainBaselineOptions, split: SplitName, cropsPerSnapshot: number): Promise<number> {
   const reader = await openSplit(options.dataRoot, split, options.spec, {
     needLr: options.task.degradation === "lrsim",
@@ -286,6 +291,8 @@ async function writeModelPackage(
       dataset: options.spec.key,
       task: options.task.name,
       weightsSha256,
+      // FNO's Fourier modes are fractions of its input's extent: it runs on tiles of the crops it trained on.
+      ...(config.net === "fno" ? { tile: fnoTile(cropSize, config.scale) } : {}),
     },
   };
   await writeFile(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
