@@ -1,0 +1,130 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createRng } from "@fieldbench/core";
+import { useBackend } from "./select.js";
+
+// The WGSL kernels run for real here: on the GPU machine through its driver, in the tests through Mesa's lavapipe
+// (a Vulkan driver on the CPU; `npm run test:system-deps` installs it). The split-K filter gradient is compared with
+// the definition in float64 and with tfjs-webgpu's stock kernel on the same device.
+//   dW[ky,kx,ci,co] = sum_{b,oy,ox} x[b, oy*s-pt+ky, ox*s-pl+kx, ci] * dy[b,oy,ox,co]
+
+let restoreStock: () => void;
+let stockKernel: tf.KernelFunc | undefined;
+
+beforeAll(async () => {
+  // useBackend would register split-K itself; keep tfjs's kernel in place so it can be restored for comparison.
+  process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS = "1";
+  try {
+    await useBackend("webgpu");
+  } catch (err) {
+    throw new Error(
+      `no WebGPU adapter: these tests need a Vulkan driver (run \`npm run test:system-deps\`, which installs Mesa's lavapipe): ${(err as Error).message}`,
+    );
+  }
+  delete process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS;
+  stockKernel = tf.getKernel("Conv2DBackpropFilter", "webgpu")?.kernelFunc;
+  const { registerWebgpuConv2DBackpropFilter } = await import("./webgpu-conv2d-backprop-filter.js");
+  restoreStock = registerWebgpuConv2DBackpropFilter();
+  expect(stockKernel).toBeDefined();
+  expect(tf.getKernel("Conv2DBackpropFilter", "webgpu")?.kernelFunc).not.toBe(stockKernel);
+}, 60_000);
+
+interface Case {
+  readonly name: string;
+  readonly x: [number, number, number, number];
+  readonly filter: [number, number, number, number];
+  readonly stride: number;
+  readonly pad: "same" | "valid";
+}
+
+const CASES: Case[] = [
+  { name: "3x3 same, 3 -> 8", x: [2, 16, 16, 3], filter: [3, 3, 3, 8], stride: 1, pad: "same" },
+  { name: "5x5 valid stride 2, odd sizes, 5 -> 7", x: [3, 13, 11, 5], filter: [5, 5, 5, 7], stride: 2, pad: "valid" },
+  { name: "SRCNN's first layer, 9x9 same, 3 -> 64", x: [2, 24, 24, 3], filter: [9, 9, 3, 64], stride: 1, pad: "same" },
+  { name: "one output channel, 5x5 same, 32 -> 1", x: [4, 12, 12, 32], filter: [5, 5, 32, 1], stride: 1, pad: "same" },
+];
+
+function randomValues(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+/** The definition in float64 (NHWC x and dy, HWIO dW), with TF's "same" padding split (extra on the bottom/right). */
+function direct(x: Float32Array, dy: Float32Array, c: Case, oh: number, ow: number): Float64Array {
+  const [b, ih, iw, ci] = c.x;
+  const [fh, fw, , co] = c.filter;
+  const pt = c.pad === "same" ? Math.floor(Math.max((oh - 1) * c.stride + fh - ih, 0) / 2) : 0;
+  const pl = c.pad === "same" ? Math.floor(Math.max((ow - 1) * c.stride + fw - iw, 0) / 2) : 0;
+  const out = new Float64Array(fh * fw * ci * co);
+  for (let n = 0; n < b; n++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
+        for (let ky = 0; ky < fh; ky++) {
+          const iy = oy * c.stride - pt + ky;
+          if (iy < 0 || iy >= ih) continue;
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = ox * c.stride - pl + kx;
+            if (ix < 0 || ix >= iw) continue;
+            for (let i = 0; i < ci; i++) {
+              const xv = x[((n * ih + iy) * iw + ix) * ci + i] as number;
+              const dyBase = ((n * oh + oy) * ow + ox) * co;
+              const outBase = ((ky * fw + kx) * ci + i) * co;
+              for (let o = 0; o < co; o++) out[outBase + o]! += xv * (dy[dyBase + o] as number);
+            }
+          }
+        }
+  return out;
+}
+
+async function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, c: Case): Promise<Float32Array> {
+  // The kernel itself (what conv2d's gradient calls), by name, so nothing else is in the measurement.
+  const dw = tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+    strides: [c.stride, c.stride],
+    pad: c.pad,
+    dataFormat: "NHWC",
+    filterShape: c.filter,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const data = (await dw.data()) as Float32Array;
+  dw.dispose();
+  return data;
+}
+
+function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return diff / scale;
+}
+
+describe("split-K Conv2DBackpropFilter on a real WebGPU device", () => {
+  it.each(CASES)(
+    "$name: equals the float64 definition and the stock kernel to 1e-5",
+    async (c) => {
+      const conv = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad);
+      const [, oh, ow, co] = conv.shape;
+      conv.dispose();
+      const xs = randomValues(
+        c.x.reduce((p, q) => p * q),
+        1,
+      );
+      const dys = randomValues(c.x[0] * oh * ow * co, 2);
+      const x = tf.tensor4d(xs, c.x);
+      const dy = tf.tensor4d(dys, [c.x[0], oh, ow, co]);
+      const splitK = await filterGradient(x, dy, c);
+      restoreStock();
+      expect(tf.getKernel("Conv2DBackpropFilter", "webgpu")?.kernelFunc).toBe(stockKernel);
+      const stock = await filterGradient(x, dy, c);
+      const { registerWebgpuConv2DBackpropFilter } = await import("./webgpu-conv2d-backprop-filter.js");
+      restoreStock = registerWebgpuConv2DBackpropFilter();
+      tf.dispose([x, dy]);
+      const reference = direct(xs, dys, c, oh, ow);
+      expect(maxRelative(splitK, reference)).toBeLessThan(1e-5);
+      expect(maxRelative(stock, reference)).toBeLessThan(1e-5);
+      expect(maxRelative(splitK, stock)).toBeLessThan(1e-5);
+    },
+    120_000,
+  );
+});
