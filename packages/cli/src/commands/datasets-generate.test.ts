@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { withoutVulkanDrivers } from "../no-gpu.js";
 import { runMain } from "../testing.js";
 
 const dir = mkdtempSync(join(tmpdir(), "fieldbench-cli-generate-"));
@@ -60,24 +61,26 @@ describe("fieldbench datasets generate nskt", () => {
   });
 
   it("--backend webgpu without a GPU adapter exits 2 naming the CPU backend", async () => {
-    const r = await runMain(
-      [
-        "datasets",
-        "generate",
-        "nskt",
-        "--re",
-        "16000",
-        "--size",
-        "64",
-        "--snapshots",
-        "10",
-        "--backend",
-        "webgpu",
-        "--out",
-        "gpu",
-        "--quiet",
-      ],
-      dir,
+    const r = await withoutVulkanDrivers(() =>
+      runMain(
+        [
+          "datasets",
+          "generate",
+          "nskt",
+          "--re",
+          "16000",
+          "--size",
+          "64",
+          "--snapshots",
+          "10",
+          "--backend",
+          "webgpu",
+          "--out",
+          "gpu",
+          "--quiet",
+        ],
+        dir,
+      ),
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^fieldbench: webgpu backend unavailable.*use --backend cpu\n$/);

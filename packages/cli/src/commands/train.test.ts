@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { withoutVulkanDrivers } from "../no-gpu.js";
 import { runMain } from "../testing.js";
 
 describe("fieldbench train", () => {
@@ -97,19 +98,21 @@ describe("fieldbench train", () => {
     expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/32² HR, 2 per snapshot per epoch/);
   });
 
-  it("names what to do instead when WebGPU has no adapter (no GPU here or in CI)", async () => {
-    const r = await runMain([
-      "train",
-      "srcnn",
-      "--dataset",
-      "nskt_mini",
-      "--task",
-      "bicubic-x8",
-      "--backend",
-      "webgpu",
-      "--epochs",
-      "1",
-    ]);
+  it("names what to do instead when WebGPU has no adapter (made here: no Vulkan driver)", async () => {
+    const r = await withoutVulkanDrivers(() =>
+      runMain([
+        "train",
+        "srcnn",
+        "--dataset",
+        "nskt_mini",
+        "--task",
+        "bicubic-x8",
+        "--backend",
+        "webgpu",
+        "--epochs",
+        "1",
+      ]),
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /fieldbench: (no WebGPU adapter on this machine .*use --backend wasm|the webgpu package \(Dawn\) did not load .*use --backend wasm)/,
