@@ -39,3 +39,4 @@ export {
   withSeededRandom,
 } from "./train.js";
 export { loadLayersModel, saveLayersModel, WEIGHT_SHARD_BYTES, weightFiles, weightsSha256 } from "./weights-io.js";
+export { FlatAdamOptimizer, flatAdam } from "./flat-adam.js";
