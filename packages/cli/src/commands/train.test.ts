@@ -5,29 +5,16 @@ import { describe, expect, it } from "vitest";
 import { withoutVulkanDrivers } from "../no-gpu.js";
 import { runMain } from "../testing.js";
 
+const SRCNN_ON_MINI = ["train", "srcnn", "--dataset", "nskt_mini", "--task", "bicubic-x8"];
+
+/** SRCNN on the embedded sample with 32² crops into `out`, JSON outcome, no progress; `extra` says how long. */
+const trainSmall = (out: string, extra: string[]) =>
+  runMain([...SRCNN_ON_MINI, "--crop", "32", "--out", out, "--json", "--quiet", ...extra]);
+
 describe("fieldbench train", () => {
   it("trains SRCNN for one epoch on the embedded dataset and reports the package", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "fb-train-cli-")), "srcnn");
-    const r = await runMain([
-      "train",
-      "srcnn",
-      "--dataset",
-      "nskt_mini",
-      "--task",
-      "bicubic-x8",
-      "--epochs",
-      "1",
-      "--batch",
-      "8",
-      "--limit",
-      "1",
-      "--crop",
-      "32",
-      "--out",
-      out,
-      "--json",
-      "--quiet",
-    ]);
+    const r = await trainSmall(out, ["--epochs", "1", "--batch", "8", "--limit", "1"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const outcome = JSON.parse(r.stdout) as { packageDir: string; bestEpoch: number; bestValidLoss: number };
@@ -67,13 +54,7 @@ describe("fieldbench train", () => {
 
   it("with --time-budget stops after the first epoch of many, and --cache/--crops train the same way", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "fb-train-cli-")), "srcnn");
-    const r = await runMain([
-      "train",
-      "srcnn",
-      "--dataset",
-      "nskt_mini",
-      "--task",
-      "bicubic-x8",
+    const r = await trainSmall(out, [
       "--epochs",
       "50",
       "--time-budget",
@@ -83,12 +64,6 @@ describe("fieldbench train", () => {
       "--cache",
       "--batch",
       "4",
-      "--crop",
-      "32",
-      "--out",
-      out,
-      "--json",
-      "--quiet",
     ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -99,20 +74,7 @@ describe("fieldbench train", () => {
   });
 
   it("names what to do instead when WebGPU has no adapter (made here: no Vulkan driver)", async () => {
-    const r = await withoutVulkanDrivers(() =>
-      runMain([
-        "train",
-        "srcnn",
-        "--dataset",
-        "nskt_mini",
-        "--task",
-        "bicubic-x8",
-        "--backend",
-        "webgpu",
-        "--epochs",
-        "1",
-      ]),
-    );
+    const r = await withoutVulkanDrivers(() => runMain([...SRCNN_ON_MINI, "--backend", "webgpu", "--epochs", "1"]));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /fieldbench: (no WebGPU adapter on this machine .*use --backend wasm|the webgpu package \(Dawn\) did not load .*use --backend wasm)/,
