@@ -5,12 +5,16 @@ import { flatAdam } from "../flat-adam.js";
 import { NETS } from "../nets/nets.js";
 import { withSeededRandom } from "../train.js";
 import { createTrainStep } from "../train-step.js";
+import { NO_ADAPTER, hasWebgpuAdapter } from "./webgpu-probe.js";
 import { useBackend } from "./select.js";
+
+const adapter = await hasWebgpuAdapter();
 
 // FlatAdam on a real WebGPU device (Mesa's lavapipe here; see webgpu-kernels.test.ts): the same weights as
 // tf.train.adam, in far fewer kernel launches, which is what costs host time on tfjs-webgpu.
 
 beforeAll(async () => {
+  if (!adapter) return;
   await useBackend("webgpu");
 }, 60_000);
 
@@ -48,7 +52,7 @@ async function threeSteps(
   return { kernels, weights };
 }
 
-describe("FlatAdamOptimizer on WebGPU", () => {
+describe.skipIf(!adapter)(`FlatAdamOptimizer on WebGPU${adapter ? "" : ` (${NO_ADAPTER})`}`, () => {
   it("matches tf.train.adam's weights after 3 EDSR steps with under half the dispatches", async () => {
     const adam = await threeSteps(tf.train.adam(1e-3));
     const flat = await threeSteps(flatAdam(1e-3));
