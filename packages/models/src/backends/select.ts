@@ -79,8 +79,13 @@ async function useWebgpu(): Promise<string> {
     registerWebgpuConv2DBackpropFilter();
   }
   await tf.setBackend("webgpu");
+  // tfjs-webgpu computes Conv2DBackpropInput with a naive kernel unless told otherwise (its tiled matmul kernel is
+  // marked "TODO: experiment"); FIELDBENCH_WEBGPU_MM_BACKPROP_INPUT=1 picks the tiled one, which agrees to 2e-6
+  // (tests, on lavapipe) and waits for its timing on the GPU machine (npm run bench:gpu) before it is the default.
+  const mmInput = !stock && process.env.FIELDBENCH_WEBGPU_MM_BACKPROP_INPUT === "1";
+  tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", !mmInput);
   const info = adapter.info ?? {};
-  const kernels = stock ? "stock tfjs kernels" : "split-K filter gradient";
+  const kernels = stock ? "stock tfjs kernels" : `split-K filter gradient${mmInput ? ", tiled backprop-input" : ""}`;
   return `tfjs-backend-webgpu on ${[info.vendor, info.architecture, info.description].filter(Boolean).join(" ")} (${kernels})`;
 }
 

@@ -135,3 +135,72 @@ describe.skipIf(!adapter)(
     );
   },
 );
+
+/** dx[b,iy,ix,ci] = sum over (ky,kx,co) with iy = oy*s - pt + ky of w[ky,kx,ci,co] * dy[b,oy,ox,co], in float64. */
+function directInput(w: Float32Array, dy: Float32Array, c: Case, oh: number, ow: number): Float64Array {
+  const [b, ih, iw, ci] = c.x;
+  const [fh, fw, , co] = c.filter;
+  const pt = c.pad === "same" ? Math.floor(Math.max((oh - 1) * c.stride + fh - ih, 0) / 2) : 0;
+  const pl = c.pad === "same" ? Math.floor(Math.max((ow - 1) * c.stride + fw - iw, 0) / 2) : 0;
+  const out = new Float64Array(b * ih * iw * ci);
+  for (let n = 0; n < b; n++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
+        for (let ky = 0; ky < fh; ky++) {
+          const iy = oy * c.stride - pt + ky;
+          if (iy < 0 || iy >= ih) continue;
+          for (let kx = 0; kx < fw; kx++) {
+            const ix = ox * c.stride - pl + kx;
+            if (ix < 0 || ix >= iw) continue;
+            for (let i = 0; i < ci; i++) {
+              let sum = 0;
+              for (let o = 0; o < co; o++)
+                sum +=
+                  (w[((ky * fw + kx) * ci + i) * co + o] as number) *
+                  (dy[((n * oh + oy) * ow + ox) * co + o] as number);
+              out[((n * ih + iy) * iw + ix) * ci + i]! += sum;
+            }
+          }
+        }
+  return out;
+}
+
+describe.skipIf(!adapter)(
+  `tfjs-webgpu's tiled Conv2DBackpropInput (FIELDBENCH_WEBGPU_MM_BACKPROP_INPUT=1) on a real device${adapter ? "" : ` (${NO_ADAPTER})`}`,
+  () => {
+    it.each(CASES)(
+      "$name: equals the float64 definition and the naive kernel to 1e-5",
+      async (c) => {
+        const conv = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad);
+        const [, oh, ow, co] = conv.shape;
+        conv.dispose();
+        const ws = randomValues(
+          c.filter.reduce((p, q) => p * q),
+          3,
+        );
+        const dys = randomValues(c.x[0] * oh * ow * co, 4);
+        const w = tf.tensor4d(ws, c.filter);
+        const dy = tf.tensor4d(dys, [c.x[0], oh, ow, co]);
+        const run = async (naive: boolean) => {
+          tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", naive);
+          const dx = tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, {
+            strides: [c.stride, c.stride],
+            pad: c.pad,
+            dataFormat: "NHWC",
+            inputShape: c.x,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor;
+          const data = (await dx.data()) as Float32Array;
+          dx.dispose();
+          return data;
+        };
+        const tiled = await run(false);
+        const naive = await run(true);
+        tf.dispose([w, dy]);
+        const reference = directInput(ws, dys, c, oh, ow);
+        expect(maxRelative(tiled, reference)).toBeLessThan(1e-5);
+        expect(maxRelative(naive, reference)).toBeLessThan(1e-5);
+      },
+      120_000,
+    );
+  },
+);
