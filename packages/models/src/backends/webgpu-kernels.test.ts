@@ -53,13 +53,20 @@ function randomValues(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
 }
 
-/** The definition in float64 (NHWC x and dy, HWIO dW), with TF's "same" padding split (extra on the bottom/right). */
-function direct(x: Float32Array, dy: Float32Array, c: Case, oh: number, ow: number): Float64Array {
-  const [b, ih, iw, ci] = c.x;
-  const [fh, fw, , co] = c.filter;
+/**
+ * Visits every (input pixel, filter tap, output pixel) triple of the convolution that lands inside the input,
+ * with TF's "same" padding split (the extra row/column on the bottom/right).
+ */
+function forEachTap(
+  c: Case,
+  oh: number,
+  ow: number,
+  visit: (n: number, iy: number, ix: number, ky: number, kx: number, oy: number, ox: number) => void,
+): void {
+  const [b, ih, iw] = c.x;
+  const [fh, fw] = c.filter;
   const pt = c.pad === "same" ? Math.floor(Math.max((oh - 1) * c.stride + fh - ih, 0) / 2) : 0;
   const pl = c.pad === "same" ? Math.floor(Math.max((ow - 1) * c.stride + fw - iw, 0) / 2) : 0;
-  const out = new Float64Array(fh * fw * ci * co);
   for (let n = 0; n < b; n++)
     for (let oy = 0; oy < oh; oy++)
       for (let ox = 0; ox < ow; ox++)
@@ -68,30 +75,56 @@ function direct(x: Float32Array, dy: Float32Array, c: Case, oh: number, ow: numb
           if (iy < 0 || iy >= ih) continue;
           for (let kx = 0; kx < fw; kx++) {
             const ix = ox * c.stride - pl + kx;
-            if (ix < 0 || ix >= iw) continue;
-            for (let i = 0; i < ci; i++) {
-              const xv = x[((n * ih + iy) * iw + ix) * ci + i] as number;
-              const dyBase = ((n * oh + oy) * ow + ox) * co;
-              const outBase = ((ky * fw + kx) * ci + i) * co;
-              for (let o = 0; o < co; o++) out[outBase + o]! += xv * (dy[dyBase + o] as number);
-            }
+            if (ix >= 0 && ix < iw) visit(n, iy, ix, ky, kx, oy, ox);
           }
         }
+}
+
+/** dW[ky,kx,ci,co] = sum x[n,iy,ix,ci] * dy[n,oy,ox,co] over the taps, in float64 (NHWC x and dy, HWIO dW). */
+function direct(x: Float32Array, dy: Float32Array, c: Case, oh: number, ow: number): Float64Array {
+  const [, ih, iw, ci] = c.x;
+  const [, fw, , co] = c.filter;
+  const out = new Float64Array(c.filter[0] * fw * ci * co);
+  forEachTap(c, oh, ow, (n, iy, ix, ky, kx, oy, ox) => {
+    for (let i = 0; i < ci; i++) {
+      const xv = x[((n * ih + iy) * iw + ix) * ci + i] as number;
+      const dyBase = ((n * oh + oy) * ow + ox) * co;
+      const outBase = ((ky * fw + kx) * ci + i) * co;
+      for (let o = 0; o < co; o++) out[outBase + o]! += xv * (dy[dyBase + o] as number);
+    }
+  });
   return out;
 }
 
-async function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, c: Case): Promise<Float32Array> {
-  // The kernel itself (what conv2d's gradient calls), by name, so nothing else is in the measurement.
-  const dw = tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
-    strides: [c.stride, c.stride],
-    pad: c.pad,
-    dataFormat: "NHWC",
-    filterShape: c.filter,
-  } as unknown as tf.NamedAttrMap) as tf.Tensor;
-  const data = (await dw.data()) as Float32Array;
-  dw.dispose();
+/** The output size of the case's convolution, seeded random values of `shape` and a random dy (seed + 1). */
+function randomOperands(c: Case, shape: readonly number[], seed: number) {
+  const conv = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad);
+  const [, oh, ow, co] = conv.shape;
+  conv.dispose();
+  const values = randomValues(
+    shape.reduce((p, q) => p * q, 1),
+    seed,
+  );
+  const dys = randomValues(c.x[0] * oh * ow * co, seed + 1);
+  return { oh, ow, values, dys, dy: tf.tensor4d(dys, [c.x[0], oh, ow, co]) };
+}
+
+/** Runs one gradient kernel by name (what conv2d's gradient calls), so nothing else is in the comparison. */
+async function runGradientKernel(
+  name: "Conv2DBackpropFilter" | "Conv2DBackpropInput",
+  inputs: tf.NamedTensorMap,
+  c: Case,
+): Promise<Float32Array> {
+  const shapeAttr = name === "Conv2DBackpropFilter" ? { filterShape: c.filter } : { inputShape: c.x };
+  const attrs = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: "NHWC", ...shapeAttr };
+  const out = tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const data = (await out.data()) as Float32Array;
+  out.dispose();
   return data;
 }
+
+const filterGradient = (x: tf.Tensor4D, dy: tf.Tensor4D, c: Case) =>
+  runGradientKernel("Conv2DBackpropFilter", { x, dy }, c);
 
 function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
@@ -109,16 +142,8 @@ describe.skipIf(!adapter)(
     it.each(CASES)(
       "$name: equals the float64 definition and the stock kernel to 1e-5",
       async (c) => {
-        const conv = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad);
-        const [, oh, ow, co] = conv.shape;
-        conv.dispose();
-        const xs = randomValues(
-          c.x.reduce((p, q) => p * q),
-          1,
-        );
-        const dys = randomValues(c.x[0] * oh * ow * co, 2);
+        const { oh, ow, values: xs, dys, dy } = randomOperands(c, c.x, 1);
         const x = tf.tensor4d(xs, c.x);
-        const dy = tf.tensor4d(dys, [c.x[0], oh, ow, co]);
         const splitK = await filterGradient(x, dy, c);
         restoreStock();
         expect(tf.getKernel("Conv2DBackpropFilter", "webgpu")?.kernelFunc).toBe(stockKernel);
@@ -136,32 +161,19 @@ describe.skipIf(!adapter)(
   },
 );
 
-/** dx[b,iy,ix,ci] = sum over (ky,kx,co) with iy = oy*s - pt + ky of w[ky,kx,ci,co] * dy[b,oy,ox,co], in float64. */
+/** dx[n,iy,ix,ci] = sum w[ky,kx,ci,co] * dy[n,oy,ox,co] over the taps, in float64. */
 function directInput(w: Float32Array, dy: Float32Array, c: Case, oh: number, ow: number): Float64Array {
   const [b, ih, iw, ci] = c.x;
-  const [fh, fw, , co] = c.filter;
-  const pt = c.pad === "same" ? Math.floor(Math.max((oh - 1) * c.stride + fh - ih, 0) / 2) : 0;
-  const pl = c.pad === "same" ? Math.floor(Math.max((ow - 1) * c.stride + fw - iw, 0) / 2) : 0;
+  const [, fw, , co] = c.filter;
   const out = new Float64Array(b * ih * iw * ci);
-  for (let n = 0; n < b; n++)
-    for (let oy = 0; oy < oh; oy++)
-      for (let ox = 0; ox < ow; ox++)
-        for (let ky = 0; ky < fh; ky++) {
-          const iy = oy * c.stride - pt + ky;
-          if (iy < 0 || iy >= ih) continue;
-          for (let kx = 0; kx < fw; kx++) {
-            const ix = ox * c.stride - pl + kx;
-            if (ix < 0 || ix >= iw) continue;
-            for (let i = 0; i < ci; i++) {
-              let sum = 0;
-              for (let o = 0; o < co; o++)
-                sum +=
-                  (w[((ky * fw + kx) * ci + i) * co + o] as number) *
-                  (dy[((n * oh + oy) * ow + ox) * co + o] as number);
-              out[((n * ih + iy) * iw + ix) * ci + i]! += sum;
-            }
-          }
-        }
+  forEachTap(c, oh, ow, (n, iy, ix, ky, kx, oy, ox) => {
+    for (let i = 0; i < ci; i++) {
+      let sum = 0;
+      for (let o = 0; o < co; o++)
+        sum += (w[((ky * fw + kx) * ci + i) * co + o] as number) * (dy[((n * oh + oy) * ow + ox) * co + o] as number);
+      out[((n * ih + iy) * iw + ix) * ci + i]! += sum;
+    }
+  });
   return out;
 }
 
@@ -171,27 +183,11 @@ describe.skipIf(!adapter)(
     it.each(CASES)(
       "$name: equals the float64 definition and the naive kernel to 1e-5",
       async (c) => {
-        const conv = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad);
-        const [, oh, ow, co] = conv.shape;
-        conv.dispose();
-        const ws = randomValues(
-          c.filter.reduce((p, q) => p * q),
-          3,
-        );
-        const dys = randomValues(c.x[0] * oh * ow * co, 4);
+        const { oh, ow, values: ws, dys, dy } = randomOperands(c, c.filter, 3);
         const w = tf.tensor4d(ws, c.filter);
-        const dy = tf.tensor4d(dys, [c.x[0], oh, ow, co]);
-        const run = async (naive: boolean) => {
+        const run = (naive: boolean) => {
           tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", naive);
-          const dx = tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, {
-            strides: [c.stride, c.stride],
-            pad: c.pad,
-            dataFormat: "NHWC",
-            inputShape: c.x,
-          } as unknown as tf.NamedAttrMap) as tf.Tensor;
-          const data = (await dx.data()) as Float32Array;
-          dx.dispose();
-          return data;
+          return runGradientKernel("Conv2DBackpropInput", { dy, filter: w }, c);
         };
         const tiled = await run(false);
         const naive = await run(true);

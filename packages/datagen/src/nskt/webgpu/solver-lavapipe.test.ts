@@ -1,28 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { createCpuSolver } from "../solver-cpu.js";
+import { openGpuDevice } from "./device.js";
 import { createWebGpuSolver } from "./solver-webgpu.js";
 
 // The WGSL solver on a real Vulkan device: Mesa's lavapipe runs the shaders on the CPU (`npm run test:system-deps`
 // installs it), so CI checks what the GPU machine checked (reports/webgpu-compare-2048.json: 3.97e-6..6.48e-6):
 // the float32 WebGPU solver against the float64 CPU solver, 128², 100 SSP-RK3 steps at one fixed dt.
 
-/** Whether Dawn finds an adapter here (a GPU, or lavapipe); the instance is held so Dawn never collects it. */
-const held: unknown[] = [];
-async function hasAdapter(): Promise<boolean> {
-  try {
-    const webgpu = (await import("webgpu")) as unknown as {
-      create: (flags: string[]) => { requestAdapter(): Promise<unknown> };
-      globals: Record<string, unknown>;
-    };
-    Object.assign(globalThis, webgpu.globals);
-    const instance = webgpu.create([]);
-    held.push(instance);
-    return (await instance.requestAdapter()) !== null;
-  } catch {
-    return false;
-  }
-}
-const adapter = await hasAdapter();
+/** Whether a device opens here (a GPU, or lavapipe): the solver's own device path, shared with the test. */
+const adapter = await openGpuDevice().then(
+  () => true,
+  () => false,
+);
 const NO_ADAPTER =
   "skipped: no WebGPU adapter (no GPU and no Vulkan driver; `npm run test:system-deps` installs Mesa's lavapipe)";
 
