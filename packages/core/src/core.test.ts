@@ -15,6 +15,7 @@ import {
   makeField,
   sha256Bytes,
   sha256File,
+  sha256Files,
   stridesOf,
 } from "./index.js";
 
@@ -116,6 +117,10 @@ describe("sha256", () => {
     const big = Buffer.alloc(9 * 1024 * 1024, 7);
     writeFileSync(path, big);
     expect(await sha256File(path)).toBe(sha256Bytes(big));
+    // Shards hash as their concatenation: "a" + "bc" is the test vector.
+    writeFileSync(join(dir, "a"), "a");
+    writeFileSync(join(dir, "bc"), "bc");
+    expect(await sha256Files([join(dir, "a"), join(dir, "bc")])).toBe(abc);
   });
 });
 

@@ -3,9 +3,16 @@ import { createReadStream } from "node:fs";
 
 /** sha256 of a file, streamed in chunks so a 60 GB split never has to fit in memory. Hex digest. */
 export async function sha256File(path: string): Promise<string> {
+  return sha256Files([path]);
+}
+
+/** sha256 of the files' bytes one after another (shards of one blob), streamed like sha256File. Hex digest. */
+export async function sha256Files(paths: readonly string[]): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) {
-    hash.update(chunk as Buffer);
+  for (const path of paths) {
+    for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) {
+      hash.update(chunk as Buffer);
+    }
   }
   return hash.digest("hex");
 }

@@ -32,7 +32,7 @@ export {
 } from "./field.js";
 export { DEFAULT_MAX_BYTES, checkAllocation, formatBytes, maxAllocationBytes, shapeSize } from "./limits.js";
 export { createRng, deriveSeed, type Rng } from "./rng.js";
-export { createSha256, sha256Bytes, sha256File } from "./hash.js";
+export { createSha256, sha256Bytes, sha256File, sha256Files } from "./hash.js";
 export { downloadFile, type DownloadOptions, type Downloaded } from "./download.js";
 export {
   chooseProgressMode,

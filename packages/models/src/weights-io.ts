@@ -1,9 +1,8 @@
-import { createReadStream } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { FieldbenchError, createSha256 } from "@fieldbench/core";
+import { FieldbenchError, sha256Files } from "@fieldbench/core";
 import "./nets/layers.js"; // registers the custom layers a saved model.json names
 
 /**
@@ -32,12 +31,7 @@ export async function weightFiles(dir: string): Promise<string[]> {
 
 /** sha256 over the concatenated weight files (for one file, that file's sha256). */
 export async function weightsSha256(dir: string): Promise<string> {
-  const hash = createSha256();
-  for (const file of await weightFiles(dir)) {
-    for await (const chunk of createReadStream(join(dir, file), { highWaterMark: 4 * 1024 * 1024 }))
-      hash.update(chunk as Buffer);
-  }
-  return hash.digest();
+  return sha256Files((await weightFiles(dir)).map((file) => join(dir, file)));
 }
 
 export async function saveLayersModel(
