@@ -36,12 +36,15 @@ const TRAINING_CROP = 128;
  */
 export function defaultTfjsTile(net: NetName, scale: number): TileSpec {
   if (net === "subpixel" || net === "wdsr") return DEFAULT_TFJS_TILE;
-  if (net === "fno") {
-    const size = Math.max(4, Math.floor(TRAINING_CROP / scale));
-    return { size, overlap: Math.floor(size / 4) };
-  }
+  if (net === "fno") return fnoTile(Math.max(TRAINING_CROP, 4 * scale), scale);
   const size = Math.max(16, Math.min(DEFAULT_TFJS_TILE.size, Math.floor(512 / scale)));
   return { size, overlap: Math.min(DEFAULT_TFJS_TILE.overlap, size / 4) };
+}
+
+/** FNO's tile: the LR extent of its HR training crop, a quarter of it shared with neighbours. */
+export function fnoTile(cropSize: number, scale: number): TileSpec {
+  const size = Math.floor(cropSize / scale);
+  return { size, overlap: Math.floor(size / 4) };
 }
 
 /** Loads a TF.js model package directory as a fieldbench Model; the weights' sha256 is checked against the package. */

@@ -7,6 +7,7 @@ import {
   NETS,
   type NetName,
   type TrainingBatch,
+  fnoTile,
   trainNet,
   useBackend,
   weightFiles,
@@ -239,11 +240,6 @@ export async function trainBaseline(options: TrainBaselineOptions): Promise<Trai
     wallSeconds,
     backendDetail: detail,
   };
-}
-
-function fnoTile(cropSize: number, scale: number): { size: number; overlap: number } {
-  const size = cropSize / scale;
-  return { size, overlap: Math.floor(size / 4) };
 }
 
 async function countCrops(options: TrainBaselineOptions, split: SplitName, cropsPerSnapshot: number): Promise<number> {
