@@ -1,22 +1,16 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRng } from "@fieldbench/core";
 import { flatAdam } from "../flat-adam.js";
 import { NETS } from "../nets/nets.js";
 import { withSeededRandom } from "../train.js";
 import { createTrainStep } from "../train-step.js";
-import { NO_ADAPTER, hasWebgpuAdapter } from "./webgpu-probe.js";
-import { useBackend } from "./select.js";
+import { NO_ADAPTER, activateWebgpu } from "./webgpu-probe.js";
 
-const adapter = await hasWebgpuAdapter();
+const adapter = await activateWebgpu();
 
 // FlatAdam on a real WebGPU device (Mesa's lavapipe here; see webgpu-kernels.test.ts): the same weights as
 // tf.train.adam, in far fewer kernel launches, which is what costs host time on tfjs-webgpu.
-
-beforeAll(async () => {
-  if (!adapter) return;
-  await useBackend("webgpu");
-}, 60_000);
 
 function batch(seed: number): { x: tf.Tensor4D; y: tf.Tensor4D } {
   const rng = createRng(seed);

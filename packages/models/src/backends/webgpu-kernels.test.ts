@@ -1,10 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "@fieldbench/core";
-import { NO_ADAPTER, hasWebgpuAdapter } from "./webgpu-probe.js";
-import { useBackend } from "./select.js";
+import { NO_ADAPTER, activateWebgpu } from "./webgpu-probe.js";
 
-const adapter = await hasWebgpuAdapter();
+// Keep tfjs's own filter-gradient kernel in place (the backend would replace it) so it can be restored for comparison.
+process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS = "1";
+const adapter = await activateWebgpu();
+delete process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS;
 
 // The WGSL kernels run for real here: on the GPU machine through its driver, in the tests through Mesa's lavapipe
 // (a Vulkan driver on the CPU; `npm run test:system-deps` installs it). The split-K filter gradient is compared with
@@ -16,16 +18,6 @@ let stockKernel: tf.KernelFunc | undefined;
 
 beforeAll(async () => {
   if (!adapter) return;
-  // useBackend would register split-K itself; keep tfjs's kernel in place so it can be restored for comparison.
-  process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS = "1";
-  try {
-    await useBackend("webgpu");
-  } catch (err) {
-    throw new Error(
-      `no WebGPU adapter: these tests need a Vulkan driver (run \`npm run test:system-deps\`, which installs Mesa's lavapipe): ${(err as Error).message}`,
-    );
-  }
-  delete process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS;
   stockKernel = tf.getKernel("Conv2DBackpropFilter", "webgpu")?.kernelFunc;
   const { registerWebgpuConv2DBackpropFilter } = await import("./webgpu-conv2d-backprop-filter.js");
   restoreStock = registerWebgpuConv2DBackpropFilter();

@@ -1,22 +1,18 @@
-/**
- * Whether Dawn finds a WebGPU adapter on this machine (a GPU, or Mesa's lavapipe on the CPU), without touching
- * tfjs. The tests that run WGSL for real use it to say plainly why they skip where neither is installed.
- */
-// Held for the life of the process: Dawn has aborted when an instance was collected under live objects.
-const held: unknown[] = [];
+import { isFieldbenchError } from "@fieldbench/core";
+import { useBackend } from "./select.js";
 
-export async function hasWebgpuAdapter(): Promise<boolean> {
+/**
+ * Activates the webgpu backend as the library does (`useBackend`), reporting false instead of throwing where Dawn
+ * finds no adapter (no GPU and no Vulkan driver). The tests that run WGSL for real use it to say plainly why they
+ * skip there.
+ */
+export async function activateWebgpu(): Promise<boolean> {
   try {
-    const webgpu = (await import("webgpu")) as unknown as {
-      create: (flags: string[]) => { requestAdapter(): Promise<unknown> };
-      globals: Record<string, unknown>;
-    };
-    Object.assign(globalThis, webgpu.globals);
-    const instance = webgpu.create([]);
-    held.push(instance);
-    return (await instance.requestAdapter()) !== null;
-  } catch {
-    return false;
+    await useBackend("webgpu");
+    return true;
+  } catch (err) {
+    if (isFieldbenchError(err) && err.code === "BACKEND_UNAVAILABLE") return false;
+    throw err;
   }
 }
 
