@@ -67,17 +67,15 @@ export class FlatAdamOptimizer extends tf.AdamOptimizer {
    * (layer names carry per-process counters).
    */
   private ensureState(variables: { name: string; shape: number[] }[]): void {
-    if (this.flatM !== undefined) {
-      const same =
-        variables.length === this.layout.length && variables.every((v, i) => sizeOf(v.shape) === this.layout[i]?.size);
-      if (!same) throw new Error("FlatAdamOptimizer: the variables differ from those the moments were made for");
-      this.layout = variables.map(({ name, shape }) => ({ name, shape, size: sizeOf(shape) }));
-      return;
+    const layout = variables.map(({ name, shape }) => ({ name, shape, size: sizeOf(shape) }));
+    if (this.flatM === undefined) {
+      const total = layout.reduce((sum, v) => sum + v.size, 0);
+      this.flatM = tf.zeros([total]).variable(false);
+      this.flatV = tf.zeros([total]).variable(false);
+    } else if (layout.length !== this.layout.length || layout.some((v, i) => v.size !== this.layout[i]?.size)) {
+      throw new Error("FlatAdamOptimizer: the variables differ from those the moments were made for");
     }
-    this.layout = variables.map(({ name, shape }) => ({ name, shape, size: sizeOf(shape) }));
-    const total = this.layout.reduce((sum, v) => sum + v.size, 0);
-    this.flatM = tf.zeros([total]).variable(false);
-    this.flatV = tf.zeros([total]).variable(false);
+    this.layout = layout;
   }
 
   override async getWeights(): Promise<NamedTensor[]> {
