@@ -14,12 +14,11 @@ import { generateNskt } from "@fieldbench/datagen";
 import { createModel } from "@fieldbench/models";
 import { isNetName, useBackend } from "@fieldbench/models/tfjs";
 import { getDataset } from "../datasets.js";
-import { predictSnapshot } from "../evaluate.js";
+import { makeLowRes, predictSnapshot } from "../evaluate.js";
 import { openSplit } from "../reader.js";
 import { runSuperbench } from "../run.js";
 import { resolveTask } from "../tasks.js";
 import { trainBaseline } from "../training.js";
-import { degrade } from "../degrade/index.js";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -158,14 +157,13 @@ async function timeFullField(
   spec: ReturnType<typeof getDataset>,
   task: ReturnType<typeof resolveTask>,
 ): Promise<number> {
-  const reader = await openSplit(data, "test_1", spec);
+  const reader = await openSplit(data, "test_1", spec, { needLr: task.degradation === "lrsim" });
   const hr = await reader.readHr(0);
+  const lrSim = task.degradation === "lrsim" ? await reader.readLr(0) : undefined;
   await reader.close();
-  const c = spec.channels.length;
-  const [h, w] = spec.hr;
-  const lr = degrade(task.degradation as "bicubic", hr, [c, h, w], { scale: task.scale });
-  const model = await createModel(pkg, { scale: task.scale, channels: c });
-  const shape = [c, h / task.scale, w / task.scale] as const;
+  // The LR the suite itself feeds the model (makeLowRes: any task's degradation, or LR_fields for lrsim).
+  const { lr, shape } = makeLowRes({ spec, task, split: "test_1", index: 0, hr, ...(lrSim ? { lr: lrSim } : {}) });
+  const model = await createModel(pkg, { scale: task.scale, channels: spec.channels.length });
   await predictSnapshot(model, lr, shape, task.scale);
   const times: number[] = [];
   for (let r = 0; r < 3; r++) {
