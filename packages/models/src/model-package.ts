@@ -73,6 +73,7 @@ export async function loadTfjsPackage(dir: string, options: { tile?: TileSpec } 
     channels: Number(field.channels),
     scale: Number(field.scale),
     normalization: field.normalization ?? { mean: [], std: [] },
+    ...(field.globalSkip === true ? { globalSkip: true } : {}),
   };
   let integrity: string;
   try {

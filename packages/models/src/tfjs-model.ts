@@ -16,6 +16,8 @@ export interface NetConfig {
   readonly channels: number;
   readonly scale: number;
   readonly normalization: Normalization;
+  /** FNO with a global skip from its pre-upsampled input (nets.ts NetSpec.globalSkip). */
+  readonly globalSkip?: boolean;
 }
 
 /** z-scores [N, C, h, w] in place of a copy: the nets see z = (x - mean_c) / std_c. */

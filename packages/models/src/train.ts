@@ -41,6 +41,11 @@ export interface TrainOptions {
    * earlier ones) has passed (one epoch always runs), so a fixed slot on a lent machine ends with finished checkpoints.
    */
   readonly maxSeconds?: number;
+  /**
+   * "flat-adam" (default): Adam's arithmetic once over all weights (flat-adam.ts); "adam": tf.train.adam, one set of
+   * kernels per weight tensor: the reference for the speed issue's same-seed check. Same numbers on the CPU backends.
+   */
+  readonly optimizer?: "flat-adam" | "adam";
 }
 
 export interface EpochRecord {
@@ -72,7 +77,7 @@ export async function trainNet(options: TrainOptions): Promise<{ model: tfl.Laye
   let state: TrainState = { epochsDone: 0, bestValidLoss: Number.POSITIVE_INFINITY, bestEpoch: -1, history: [] };
   let model: tfl.LayersModel;
   // Adam's arithmetic in far fewer kernels (bit-identical on the CPU backends; flat-adam.ts).
-  const optimizer = flatAdam(options.learningRate);
+  const optimizer = options.optimizer === "adam" ? tf.train.adam(options.learningRate) : flatAdam(options.learningRate);
   const resumed = options.resume === true ? await readState(checkpointDir) : undefined;
   if (resumed !== undefined) {
     state = resumed;
@@ -80,7 +85,13 @@ export async function trainNet(options: TrainOptions): Promise<{ model: tfl.Laye
     await loadOptimizer(optimizer, join(checkpointDir, "last", "optimizer.bin"));
     log(`resuming after epoch ${state.epochsDone} (best validation loss ${state.bestValidLoss.toPrecision(4)})`);
   } else {
-    model = withSeededRandom(options.seed, () => net.build({ channels: config.channels, scale: config.scale }));
+    model = withSeededRandom(options.seed, () =>
+      net.build({
+        channels: config.channels,
+        scale: config.scale,
+        ...(config.globalSkip === true ? { globalSkip: true } : {}),
+      }),
+    );
   }
   // Compiled for what the saved model.json records; the steps themselves bypass trainOnBatch.
   model.compile({ optimizer, loss: net.info.loss });

@@ -143,4 +143,34 @@ describe("trainBaseline", () => {
     const model = await createModel(out, { scale: 8, channels: 3 });
     expect(model.tile).toEqual({ size: 4, overlap: 1 });
   }, 120_000);
+
+  it("records an FNO trained with a global skip in its package, card and saved topology", async () => {
+    const out = mkdtempSync(join(tmpdir(), "fb-train-fno-skip-"));
+    await trainBaseline({
+      dataRoot: root,
+      spec,
+      task,
+      net: "fno",
+      globalSkip: true,
+      backend: "wasm",
+      batchSize: 4,
+      learningRate: 1e-3,
+      seed: 3,
+      out,
+      cropSize: 32,
+      cropsPerSnapshot: 1,
+      limit: 1,
+      validationLimit: 1,
+      epochs: 1,
+    });
+    const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as { fieldbench: { globalSkip?: boolean } };
+    expect(pkg.fieldbench.globalSkip).toBe(true);
+    expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/global skip: output = bicubic pre-upsampled input/);
+    // The skip is in the saved topology: the output layer adds the projection and the model's input.
+    const topology = JSON.parse(readFileSync(join(out, "model.json"), "utf8")).modelTopology.config;
+    const outputName = topology.output_layers[0][0];
+    const output = topology.layers.find((l: { name: string }) => l.name === outputName);
+    expect(output.class_name).toBe("Add");
+    expect(output.inbound_nodes[0].map((n: unknown[]) => n[0])).toContain(topology.input_layers[0][0]);
+  }, 120_000);
 });

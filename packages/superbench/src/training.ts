@@ -172,6 +172,10 @@ export interface TrainBaselineOptions {
   readonly cacheSnapshots?: boolean;
   /** Wall-clock training budget in seconds (see TrainOptions.maxSeconds). */
   readonly maxSeconds?: number;
+  /** FNO only: learn the correction to the bicubic pre-upsampled input (NetSpec.globalSkip). */
+  readonly globalSkip?: boolean;
+  /** Adam implementation (TrainOptions.optimizer); default flat-adam. */
+  readonly optimizer?: "flat-adam" | "adam";
   readonly progress?: (epoch: number, total: number) => Progress;
   readonly log?: (line: string) => void;
 }
@@ -196,6 +200,7 @@ export async function trainBaseline(options: TrainBaselineOptions): Promise<Trai
     channels: spec.channels.length,
     scale: task.scale,
     normalization: { mean: spec.mean, std: spec.std },
+    ...(options.globalSkip === true ? { globalSkip: true } : {}),
   };
   const checkpoints = join(options.out, "checkpoints");
   const common = { root: options.dataRoot, spec, task, cropSize, batchSize: options.batchSize };
@@ -209,6 +214,7 @@ export async function trainBaseline(options: TrainBaselineOptions): Promise<Trai
     checkpointDir: checkpoints,
     ...(options.resume === undefined ? {} : { resume: options.resume }),
     ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
+    ...(options.optimizer === undefined ? {} : { optimizer: options.optimizer }),
     trainBatches: (epoch) =>
       cropBatches({
         ...common,
@@ -259,6 +265,7 @@ async function writeModelPackage(
     channels: number;
     scale: number;
     normalization: { mean: readonly number[]; std: readonly number[] };
+    globalSkip?: boolean;
   },
   state: { epochsDone: number; bestValidLoss: number; bestEpoch: number; history: readonly unknown[] },
   backendDetail: string,
@@ -289,6 +296,7 @@ async function writeModelPackage(
       weightsSha256,
       // FNO's Fourier modes are fractions of its input's extent: it runs on tiles of the crops it trained on.
       ...(config.net === "fno" ? { tile: fnoTile(cropSize, config.scale) } : {}),
+      ...(config.globalSkip === true ? { globalSkip: true } : {}),
     },
   };
   await writeFile(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
@@ -304,6 +312,11 @@ async function writeModelPackage(
     `| crops | ${cropSize}² HR, ${options.cropsPerSnapshot ?? 8} per snapshot per epoch, LR by the task's degradation |`,
     `| optimiser | Adam, learning rate ${options.learningRate}, batch ${options.batchSize}, ${state.epochsDone} of ${options.epochs} epochs${options.maxSeconds === undefined ? "" : ` (time budget ${options.maxSeconds} s)`}, seed ${options.seed} |`,
     `| loss | ${NETS[config.net].info.loss} on z-scored fields |`,
+    ...(config.globalSkip === true
+      ? [
+          "| architecture | SuperBench's FNO2d plus a global skip: output = bicubic pre-upsampled input + FNO (same parameters) |",
+        ]
+      : []),
     `| best epoch | ${state.bestEpoch + 1} (validation loss ${state.bestValidLoss.toPrecision(4)}) |`,
     `| hardware | ${backendDetail}; host ${hostname()}, ${cpus().length} CPU cores |`,
     `| wall time | ${wallSeconds.toFixed(1)} s |`,

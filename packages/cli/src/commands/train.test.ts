@@ -45,6 +45,10 @@ describe("fieldbench train", () => {
       ["train", "edsr", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--crops", "0"],
       /--crops must be a positive integer/,
     ],
+    [
+      ["train", "srcnn", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--global-skip"],
+      /--global-skip is for fno only \(its input is pre-upsampled\), not srcnn/,
+    ],
   ])("exits 2 with a one-line reason for %j", async (argv, reason) => {
     const r = await runMain(argv);
     expect(r.code).toBe(2);

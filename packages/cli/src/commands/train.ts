@@ -18,6 +18,7 @@ interface TrainFlags {
   crops: string;
   timeBudget?: string;
   cache?: boolean;
+  globalSkip?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -47,6 +48,10 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option("--crop <n>", "HR crop edge in pixels (a multiple of the scale)", "128")
     .option("--crops <n>", "random crops per training snapshot per epoch (SuperBench: 8)", "8")
     .option("--time-budget <seconds>", "stop after the epoch that passes this much wall time (best epoch kept)")
+    .option(
+      "--global-skip",
+      "fno only: add the bicubic pre-upsampled input to the output (not in SuperBench's FNO; same parameters)",
+    )
     .option("--cache", "keep decoded snapshots in memory across epochs (when the splits fit in RAM; fast on a GPU)")
     .option("--json", "print the outcome as JSON")
     .option("--quiet", "no progress on stderr")
@@ -86,6 +91,8 @@ async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<vo
       `unknown backend "${flags.backend}" (known: ${BACKEND_NAMES.join(", ")})`,
     );
   }
+  if (flags.globalSkip && model !== "fno")
+    throw new FieldbenchError("BAD_USAGE", `--global-skip is for fno only (its input is pre-upsampled), not ${model}`);
   const epochs = positiveInt(flags.epochs, "--epochs");
   const batchSize = positiveInt(flags.batch, "--batch");
   const seed = Number(flags.seed);
@@ -114,6 +121,7 @@ async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<vo
     cropsPerSnapshot: positiveInt(flags.crops, "--crops"),
     ...(flags.timeBudget === undefined ? {} : { maxSeconds: positiveNumber(flags.timeBudget, "--time-budget") }),
     ...(flags.cache ? { cacheSnapshots: true } : {}),
+    ...(flags.globalSkip ? { globalSkip: true } : {}),
     progress: (epoch, total) =>
       createProgress({
         label: `${model} epoch ${epoch + 1}/${epochs}`,

@@ -50,6 +50,24 @@ describe("baseline sizes (3 channels, x8)", () => {
   });
 });
 
+describe("FNO with a global skip", () => {
+  it("has SuperBench's parameters and, with its last projection zeroed, returns its input exactly", async () => {
+    const plain = NETS.fno.build({ channels: 3, scale: 8 });
+    const skip = NETS.fno.build({ channels: 3, scale: 8, globalSkip: true });
+    expect(NETS.fno.info.referenceParameters(skip)).toBe(NETS.fno.info.referenceParameters(plain));
+    // The skip adds the (pre-upsampled, z-scored) input to the projection: zero the projection and the net is
+    // the identity, whatever the Fourier layers compute.
+    const last = skip.layers.filter((l) => l.getClassName() === "Dense").at(-1);
+    last?.setWeights(last.getWeights().map((w) => tf.zerosLike(w)));
+    const x = randn([2, 32, 28, 3], 3);
+    const y = skip.predict(x) as tf.Tensor;
+    expect(Array.from(await y.data())).toEqual(Array.from(await x.data()));
+    tf.dispose([x, y]);
+    plain.dispose();
+    skip.dispose();
+  });
+});
+
 describe("wasm training kernels", () => {
   it.each([
     { stride: 1, pad: "same" as const, x: [2, 9, 8, 3], f: [3, 3, 3, 4] },

@@ -12,6 +12,12 @@ export type NetName = (typeof NET_NAMES)[number];
 export interface NetSpec {
   readonly channels: number;
   readonly scale: number;
+  /**
+   * FNO only: add the (bicubic pre-upsampled) input to the output, so the net learns the correction to bicubic.
+   * Not in SuperBench's FNO2d; same parameters. Without it, an FNO must carry every fine scale of the input through
+   * four ReLU layers, which takes SuperBench's 500 epochs to learn (see models/fno-nskt-x8/README.md).
+   */
+  readonly globalSkip?: boolean;
 }
 
 export interface NetInfo {
@@ -77,7 +83,7 @@ function wdsr({ channels, scale }: NetSpec): tfl.LayersModel {
 }
 
 /** FNO2d as in SuperBench: lift C -> 64, 4 Fourier layers (12x12 modes) + 1x1 conv with ReLU, 64 -> 128 -> 64 -> C. */
-function fno({ channels }: NetSpec): tfl.LayersModel {
+function fno({ channels, globalSkip }: NetSpec): tfl.LayersModel {
   const input = tfl.input({ shape: [null, null, channels] as unknown as number[] });
   let h = tfl.layers.dense({ units: 64 }).apply(input) as T;
   for (let i = 0; i < 4; i++) {
@@ -88,7 +94,9 @@ function fno({ channels }: NetSpec): tfl.LayersModel {
   }
   h = tfl.layers.dense({ units: 128, activation: "relu" }).apply(h) as T;
   h = tfl.layers.dense({ units: 64, activation: "relu" }).apply(h) as T;
-  return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: channels }).apply(h) as T, name: "fno" });
+  const projected = tfl.layers.dense({ units: channels }).apply(h) as T;
+  const output = globalSkip === true ? (tfl.layers.add().apply([projected, input]) as T) : projected;
+  return tfl.model({ inputs: input, outputs: output, name: "fno" });
 }
 
 const countParams = (model: tfl.LayersModel) => model.countParams();

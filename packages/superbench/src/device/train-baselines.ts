@@ -7,6 +7,8 @@
  * Bundled by tools/bundle-gpu.sh (dispatcher tools/gpu-main.ts, command `train`).
  *   node .device/app/app.mjs train --out /tmp/b --data gpu-data/nskt_re16000_n2048 --nets srcnn \
  *     --tasks bicubic-x8 --epochs 1000 --seconds 300 --crops 64 --backend webgpu
+ * Also: --global-skip (FNO learns the correction to bicubic), --optimizer adam (tf.train.adam instead of FlatAdam,
+ * the reference of the kernel check), --resume (continue from --out's checkpoints).
  */
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -102,6 +104,9 @@ async function main(): Promise<void> {
         learningRate: Number(arg(`lr-${net}`, net === "wdsr" ? "2e-4" : "1e-3")),
         seed: Number(arg("train-seed", "5544")),
         cacheSnapshots: true,
+        ...(flag("resume") ? { resume: true } : {}),
+        ...(flag("global-skip") ? { globalSkip: true } : {}),
+        ...(arg("optimizer", "") === "adam" ? { optimizer: "adam" as const } : {}),
         ...(seconds === "" ? {} : { maxSeconds: Number(seconds) }),
         out: pkg,
         log: (line) => log(`${net} ${taskName} ${line}`),
