@@ -80,9 +80,11 @@ async function useWebgpu(): Promise<string> {
   }
   await tf.setBackend("webgpu");
   // tfjs-webgpu computes Conv2DBackpropInput with a naive kernel unless told otherwise (its tiled matmul kernel is
-  // marked "TODO: experiment"); FIELDBENCH_WEBGPU_MM_BACKPROP_INPUT=1 picks the tiled one, which agrees to 2e-6
-  // (tests, on lavapipe) and waits for its timing on the GPU machine (npm run bench:gpu) before it is the default.
-  const mmInput = !stock && process.env.FIELDBENCH_WEBGPU_MM_BACKPROP_INPUT === "1";
+  // marked "TODO: experiment"). The tiled one agrees to 2e-6 (tests, on lavapipe), took SRCNN's backprop-input
+  // from 9.6 to 5.2 ms a step on the H200 and reached the stock kernels' validation losses from the same seed
+  // (packages/models/reports/bench-gpu-2026-11-29-flatadam.md), so it is the default;
+  // FIELDBENCH_WEBGPU_NAIVE_BACKPROP_INPUT=1 (or the stock switch) goes back to the naive one.
+  const mmInput = !stock && process.env.FIELDBENCH_WEBGPU_NAIVE_BACKPROP_INPUT !== "1";
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", !mmInput);
   const info = adapter.info ?? {};
   const kernels = stock ? "stock tfjs kernels" : `split-K filter gradient${mmInput ? ", tiled backprop-input" : ""}`;

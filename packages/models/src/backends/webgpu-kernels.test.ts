@@ -170,7 +170,7 @@ function directInput(w: Float32Array, dy: Float32Array, c: Case, oh: number, ow:
 }
 
 describe.skipIf(!adapter)(
-  `tfjs-webgpu's tiled Conv2DBackpropInput (FIELDBENCH_WEBGPU_MM_BACKPROP_INPUT=1) on a real device${adapter ? "" : ` (${NO_ADAPTER})`}`,
+  `tfjs-webgpu's tiled Conv2DBackpropInput (fieldbench's default) on a real device${adapter ? "" : ` (${NO_ADAPTER})`}`,
   () => {
     it.each(CASES)(
       "$name: equals the float64 definition and the naive kernel to 1e-5",
