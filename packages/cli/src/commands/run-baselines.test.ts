@@ -46,3 +46,25 @@ describe("fieldbench run superbench --model <learned baseline>", () => {
     );
   });
 });
+
+/**
+ * The committed scores behind issue 8's claim, read as data: each shipped package's result file on the GPU-generated
+ * Re 16000 set was made with exactly the committed weights, and beats bicubic's result file on RFNE on both splits.
+ */
+describe("committed results of the shipped baselines (results/nskt_re16000_webgpu)", () => {
+  const repo = join(__dirname, "../../../..");
+  const read = (path: string) => JSON.parse(readFileSync(join(repo, path), "utf8"));
+  for (const net of ["srcnn", "subpixel", "edsr", "wdsr", "fno"])
+    for (const scale of [8, 16]) {
+      it(`${net} x${scale}: a valid result of the committed weights, below bicubic's RFNE on test_1 and test_2`, () => {
+        const result = read(`results/nskt_re16000_webgpu/bicubic-x${scale}.${net}.json`);
+        const bicubic = read(`results/nskt_re16000_webgpu/bicubic-x${scale}.bicubic.json`);
+        const pkg = read(`models/${net}-nskt-x${scale}/package.json`);
+        expect(parseResult(result).ok).toBe(true);
+        expect(result.task.name).toBe(`bicubic-x${scale}`);
+        expect(result.model.integrity).toBe(`sha256-${pkg.fieldbench.weightsSha256}`);
+        for (const split of ["test_1", "test_2"])
+          expect(result.splits[split].metrics.rfne).toBeLessThan(bicubic.splits[split].metrics.rfne);
+      });
+    }
+});
