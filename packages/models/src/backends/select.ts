@@ -77,6 +77,13 @@ async function useWebgpu(): Promise<string> {
   if (!stock) {
     const { registerWebgpuConv2DBackpropFilter } = await import("./webgpu-conv2d-backprop-filter.js");
     registerWebgpuConv2DBackpropFilter();
+    // fieldbench's implicit-GEMM forward and backprop-input convolutions (webgpu-conv2d-gemm.ts): on the H200 they
+    // took EDSR's forward + backprop-input kernels from 16.5 to 11.9 ms a step and SRCNN's 2048² inference from 60
+    // to 52 ms (reports/bench-gpu-2026-11-29-gemm.md). FIELDBENCH_WEBGPU_NO_CONV_GEMM=1 keeps tfjs's.
+    if (process.env.FIELDBENCH_WEBGPU_NO_CONV_GEMM !== "1") {
+      const { registerWebgpuConvGemm } = await import("./webgpu-conv2d-gemm.js");
+      registerWebgpuConvGemm();
+    }
   }
   await tf.setBackend("webgpu");
   // tfjs-webgpu computes Conv2DBackpropInput with a naive kernel unless told otherwise (its tiled matmul kernel is
@@ -87,7 +94,10 @@ async function useWebgpu(): Promise<string> {
   const mmInput = !stock && process.env.FIELDBENCH_WEBGPU_NAIVE_BACKPROP_INPUT !== "1";
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", !mmInput);
   const info = adapter.info ?? {};
-  const kernels = stock ? "stock tfjs kernels" : `split-K filter gradient${mmInput ? ", tiled backprop-input" : ""}`;
+  const gemm = !stock && process.env.FIELDBENCH_WEBGPU_NO_CONV_GEMM !== "1";
+  const kernels = stock
+    ? "stock tfjs kernels"
+    : `split-K filter gradient${gemm ? ", GEMM conv and backprop-input" : mmInput ? ", tiled backprop-input" : ""}`;
   return `tfjs-backend-webgpu on ${[info.vendor, info.architecture, info.description].filter(Boolean).join(" ")} (${kernels})`;
 }
 
