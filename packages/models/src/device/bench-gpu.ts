@@ -15,6 +15,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { registerWebgpuConv2DBackpropFilter } from "../backends/webgpu-conv2d-backprop-filter.js";
+import { registerWebgpuConvGemm } from "../backends/webgpu-conv2d-gemm.js";
 import { NETS, type NetName } from "../nets/nets.js";
 import { flatAdam } from "../flat-adam.js";
 import { createTrainStep } from "../train-step.js";
@@ -34,13 +35,23 @@ const MODELS: NetName[] = ["srcnn", "subpixel", "edsr"];
 const INFER_MODELS: NetName[] = [...MODELS, "wdsr", "fno"];
 const SCALE = 8;
 /** Dispatches per command-buffer submit tried besides tfjs-webgpu's default of 15. */
-const SUBMIT_BATCHES = [60, 250];
+const SUBMIT_BATCHES = [60];
 
 async function sync(t: tf.Tensor): Promise<void> {
   await t.data();
 }
 
 type StepPath = "trainOnBatch" | "lean" | "lean+read" | "lean+flatAdam" | "lean+flatAdam+mm";
+
+/** Runs `measure` with fieldbench's implicit-GEMM Conv2D / FusedConv2D / Conv2DBackpropInput registered. */
+async function withGemm<T>(measure: () => Promise<T>): Promise<T> {
+  const restore = registerWebgpuConvGemm();
+  try {
+    return await measure();
+  } finally {
+    restore();
+  }
+}
 
 /** A training-step setup: the net at x8 on 3 channels, or SRCNN as in the split-K report (1 channel, 32 x 64²). */
 interface StepSetup {
@@ -99,7 +110,7 @@ async function trainStepMs(setup: StepSetup, steps: number, path: StepPath, subm
 const profiles: Record<string, Record<string, { ms: number; calls: number }>> = {};
 
 /** Sum of the GPU kernel times of one lean step (tf.profile; NaN when the adapter gives no timestamps). */
-async function leanKernelMs(setup: StepSetup, path: "lean" | "lean+flatAdam+mm" = "lean"): Promise<number> {
+async function leanKernelMs(setup: StepSetup, path: "lean" | "lean+flatAdam+mm" = "lean", label = ""): Promise<number> {
   const { spec, model, x, y } = stepInputs(setup);
   const best = path === "lean+flatAdam+mm";
   const optimizer = best ? flatAdam(1e-4) : tf.train.adam(1e-4);
@@ -121,7 +132,7 @@ async function leanKernelMs(setup: StepSetup, path: "lean" | "lean+flatAdam+mm" 
     entry.ms += t;
     entry.calls += 1;
   }
-  profiles[best ? `${setup.key} (FlatAdam + tiled backprop-input)` : setup.key] = byName;
+  profiles[best ? `${setup.key} (FlatAdam + tiled backprop-input${label})` : setup.key] = byName;
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", true);
   tf.dispose([x, y]);
   model.dispose();
@@ -134,7 +145,7 @@ async function leanKernelMs(setup: StepSetup, path: "lean" | "lean+flatAdam+mm" 
  * most MAX_HR_PIXELS_PER_PASS HR pixels (2 tiles); one pass over all 16 exceeds WebGPU's dispatch limits for
  * the nets that convolve at HR.
  */
-async function inferenceMs(name: NetName, submitBatch = 15): Promise<number> {
+async function inferenceMs(name: NetName, submitBatch = 15, profileAs?: string): Promise<number> {
   tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", submitBatch);
   const net = NETS[name];
   const model: tfl.LayersModel = net.build({ channels: 3, scale: SCALE });
@@ -156,6 +167,17 @@ async function inferenceMs(name: NetName, submitBatch = 15): Promise<number> {
     const t0 = performance.now();
     await field();
     times.push(performance.now() - t0);
+  }
+  if (profileAs !== undefined) {
+    // One whole field under tf.profile: the GPU's share of the wall time above, per kernel.
+    const info = await tf.profile(field);
+    const byName: Record<string, { ms: number; calls: number }> = {};
+    for (const k of info.kernels) {
+      const entry = (byName[k.name] ??= { ms: 0, calls: 0 });
+      entry.ms += typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : Number.NaN;
+      entry.calls += 1;
+    }
+    profiles[profileAs] = byName;
   }
   batch.dispose();
   model.dispose();
@@ -224,6 +246,12 @@ async function main(): Promise<void> {
     ours[`${key}_train_lean_flat_mm`] = await attempt(`${key} lean+flatAdam+mm`, () =>
       trainStepMs(setup, 10, "lean+flatAdam+mm"),
     );
+    ours[`${key}_train_gemm`] = await attempt(`${key} lean+flatAdam+gemm`, () =>
+      withGemm(() => trainStepMs(setup, 10, "lean+flatAdam+mm")),
+    );
+    ours[`${key}_train_kernels_gemm`] = await attempt(`${key} profile gemm`, () =>
+      withGemm(() => leanKernelMs(setup, "lean+flatAdam+mm", " + GEMM conv")),
+    );
     for (const batch of SUBMIT_BATCHES)
       ours[`${key}_train_lean_flat_mm_submit${batch}`] = await attempt(`${key} lean+flatAdam+mm submit ${batch}`, () =>
         trainStepMs(setup, 10, "lean+flatAdam+mm", batch),
@@ -235,7 +263,9 @@ async function main(): Promise<void> {
   }
   for (const name of INFER_MODELS) {
     ours[`${name}_infer`] = await attempt(`${name} inference`, () => inferenceMs(name));
-    ours[`${name}_infer_submit250`] = await attempt(`${name} inference submit 250`, () => inferenceMs(name, 250));
+    ours[`${name}_infer_gemm`] = await attempt(`${name} inference gemm`, () =>
+      withGemm(() => inferenceMs(name, 15, `${name} inference, 2048² field (GEMM conv)`)),
+    );
   }
   const torch = spawnSync("python3", ["-c", PYTORCH], { encoding: "utf8", timeout: 240_000 });
   let pt: Record<string, number | string> = {};
@@ -269,6 +299,16 @@ async function main(): Promise<void> {
         `${Number.isNaN(f) ? "-" : `${(Math.min(...[lean, flat, flatMm].filter((v) => !Number.isNaN(v))) / f).toFixed(1)}x`} |`,
     );
   }
+  say("\n## fieldbench's implicit-GEMM Conv2D / FusedConv2D / backprop-input (with split-K and FlatAdam)");
+  say("| setup | FlatAdam + tiled backprop-input | + GEMM conv | GPU kernel sum, GEMM | PyTorch fp32 | GEMM / fp32 |");
+  say("| --- | --- | --- | --- | --- | --- |");
+  for (const { key } of STEP_SETUPS) {
+    const f = Number(pt[`${key}_train_ms_fp32`]);
+    const gemm = ours[`${key}_train_gemm`] as number;
+    say(
+      `| ${key} | ${ms(ours[`${key}_train_lean_flat_mm`])} | ${ms(gemm)} | ${ms(ours[`${key}_train_kernels_gemm`], 2)} | ${ms(f, 2)} | ${Number.isNaN(f) ? "-" : `${(gemm / f).toFixed(1)}x`} |`,
+    );
+  }
   say("\n## FlatAdam + tiled backprop-input, by dispatches per command-buffer submit (tfjs-webgpu default 15)");
   say(`| setup | 15 | ${SUBMIT_BATCHES.join(" | ")} | PyTorch fp32 | best / fp32 |`);
   say(`| --- | --- | ${SUBMIT_BATCHES.map(() => "---").join(" | ")} | --- | --- |`);
@@ -282,15 +322,15 @@ async function main(): Promise<void> {
     );
   }
   say("\n## 2048² inference (16 tiles, split-K registered; it changes no forward kernel)");
-  say("| model | tfjs webgpu | submit every 250 dispatches | PyTorch fp32 | PyTorch TF32 | best / fp32 |");
+  say("| model | tfjs webgpu | fieldbench GEMM conv | PyTorch fp32 | PyTorch TF32 | best / fp32 |");
   say("| --- | --- | --- | --- | --- | --- |");
   for (const name of INFER_MODELS) {
     const fi = Number(pt[`${name}_infer_ms_fp32`]);
     const oi = ours[`${name}_infer`] as number;
-    const o250 = ours[`${name}_infer_submit250`] as number;
-    const best = Math.min(...[oi, o250].filter((v) => !Number.isNaN(v)));
+    const og = ours[`${name}_infer_gemm`] as number;
+    const best = Math.min(...[oi, og].filter((v) => !Number.isNaN(v)));
     say(
-      `| ${name} | ${ms(oi)} | ${ms(o250)} | ${ms(fi, 2)} | ${ms(Number(pt[`${name}_infer_ms_tf32`]), 2)} | ${Number.isNaN(fi) ? "-" : `${(best / fi).toFixed(1)}x`} |`,
+      `| ${name} | ${ms(oi)} | ${ms(og)} | ${ms(fi, 2)} | ${ms(Number(pt[`${name}_infer_ms_tf32`]), 2)} | ${Number.isNaN(fi) ? "-" : `${(best / fi).toFixed(1)}x`} |`,
     );
   }
   say("\n## Where a lean step's GPU time goes (split-K; tf.profile, Dawn timestamp queries; top kernels by time)");
