@@ -5,12 +5,14 @@
 //   node .device/app/app.mjs compare --out ...    CPU vs WebGPU solver agreement
 //   node .device/app/app.mjs train --out ...      baselines: train, score, time (superbench's device entry)
 //   node .device/app/app.mjs sweep OUT            tile shapes of the implicit-GEMM conv kernel
+//   node .device/app/app.mjs host-profile         where tfjs-webgpu's host time goes in an EDSR step
 const jobs = {
   bench: () => import("../packages/models/src/device/bench-gpu.ts"),
   generate: () => import("../packages/datagen/src/device/generate.ts"),
   compare: () => import("../packages/datagen/src/device/compare.ts"),
   train: () => import("../packages/superbench/src/device/train-baselines.ts"),
   sweep: () => import("../packages/models/src/device/gemm-sweep.ts"),
+  "host-profile": () => import("./profiling/webgpu-host-profile.ts"),
 };
 const [job, ...rest] = process.argv.slice(2);
 if (!(job in jobs)) {
