@@ -16,7 +16,6 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { registerWebgpuConv2DBackpropFilter } from "../backends/webgpu-conv2d-backprop-filter.js";
 import { registerWebgpuConvGemm } from "../backends/webgpu-conv2d-gemm.js";
-import { installBindGroupCache } from "../backends/webgpu-bind-group-cache.js";
 import { NETS, type NetName } from "../nets/nets.js";
 import { flatAdam } from "../flat-adam.js";
 import { createTrainStep } from "../train-step.js";
@@ -35,8 +34,6 @@ const MODELS: NetName[] = ["srcnn", "subpixel", "edsr"];
 /** Inference is also timed for WDSR and FNO (no PyTorch twin here: the issue asks for SRCNN and EDSR's). */
 const INFER_MODELS: NetName[] = [...MODELS, "wdsr", "fno"];
 const SCALE = 8;
-/** Dispatches per command-buffer submit tried besides tfjs-webgpu's default of 15. */
-const SUBMIT_BATCHES: number[] = [];
 
 async function sync(t: tf.Tensor): Promise<void> {
   await t.data();
@@ -51,24 +48,6 @@ async function withGemm<T>(measure: () => Promise<T>): Promise<T> {
     return await measure();
   } finally {
     restore();
-  }
-}
-
-/** Bind-group cache hit rates by measurement, printed with the tables. */
-const cacheStats: Record<string, { hits: number; misses: number }> = {};
-
-/** Runs `measure` with the GEMM and the bind-group cache (pipelines compiled before it included). */
-async function withGemmAndCache<T>(label: string, measure: () => Promise<T>): Promise<T> {
-  const backend = tf.backend() as unknown as {
-    device: Parameters<typeof installBindGroupCache>[0];
-    pipelineCache: object;
-  };
-  const cache = installBindGroupCache(backend.device, { existingPipelines: Object.values(backend.pipelineCache) });
-  try {
-    return await withGemm(measure);
-  } finally {
-    cacheStats[label] = { hits: cache.stats.hits, misses: cache.stats.misses };
-    cache.uninstall();
   }
 }
 
@@ -268,16 +247,9 @@ async function main(): Promise<void> {
     ours[`${key}_train_gemm`] = await attempt(`${key} lean+flatAdam+gemm`, () =>
       withGemm(() => trainStepMs(setup, 10, "lean+flatAdam+mm")),
     );
-    ours[`${key}_train_gemm_cache`] = await attempt(`${key} lean+flatAdam+gemm+cache`, () =>
-      withGemmAndCache(`${key} train`, () => trainStepMs(setup, 10, "lean+flatAdam+mm")),
-    );
     ours[`${key}_train_kernels_gemm`] = await attempt(`${key} profile gemm`, () =>
       withGemm(() => leanKernelMs(setup, "lean+flatAdam+mm", " + GEMM conv")),
     );
-    for (const batch of SUBMIT_BATCHES)
-      ours[`${key}_train_lean_flat_mm_submit${batch}`] = await attempt(`${key} lean+flatAdam+mm submit ${batch}`, () =>
-        trainStepMs(setup, 10, "lean+flatAdam+mm", batch),
-      );
     ours[`${key}_train_kernels`] = await attempt(`${key} profile`, () => leanKernelMs(setup));
     ours[`${key}_train_kernels_flat_mm`] = await attempt(`${key} profile flat+mm`, () =>
       leanKernelMs(setup, "lean+flatAdam+mm"),
@@ -285,9 +257,6 @@ async function main(): Promise<void> {
   }
   for (const name of INFER_MODELS) {
     ours[`${name}_infer`] = await attempt(`${name} inference`, () => inferenceMs(name));
-    ours[`${name}_infer_gemm_cache`] = await attempt(`${name} inference gemm+cache`, () =>
-      withGemmAndCache(`${name} inference`, () => inferenceMs(name)),
-    );
     ours[`${name}_infer_gemm`] = await attempt(`${name} inference gemm`, () =>
       withGemm(() => inferenceMs(name, 15, `${name} inference, 2048² field (GEMM conv)`)),
     );
@@ -325,49 +294,25 @@ async function main(): Promise<void> {
     );
   }
   say("\n## fieldbench's implicit-GEMM Conv2D / FusedConv2D / backprop-input (with split-K and FlatAdam)");
-  say(
-    "| setup | FlatAdam + tiled backprop-input | + GEMM conv | + bind-group cache | GPU kernel sum, GEMM | PyTorch fp32 | GEMM / fp32 | GEMM + cache / fp32 |",
-  );
-  say("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  say("| setup | FlatAdam + tiled backprop-input | + GEMM conv | GPU kernel sum, GEMM | PyTorch fp32 | GEMM / fp32 |");
+  say("| --- | --- | --- | --- | --- | --- |");
   for (const { key } of STEP_SETUPS) {
     const f = Number(pt[`${key}_train_ms_fp32`]);
     const gemm = ours[`${key}_train_gemm`] as number;
-    const cached = ours[`${key}_train_gemm_cache`] as number;
-    const ratio = (v: number) => (Number.isNaN(f) ? "-" : `${(v / f).toFixed(1)}x`);
     say(
-      `| ${key} | ${ms(ours[`${key}_train_lean_flat_mm`])} | ${ms(gemm)} | ${ms(cached)} | ${ms(ours[`${key}_train_kernels_gemm`], 2)} | ${ms(f, 2)} | ${ratio(gemm)} | ${ratio(cached)} |`,
-    );
-  }
-  say(
-    `\nBind-group cache hits / misses: ${Object.entries(cacheStats)
-      .map(([k, v]) => `${k} ${v.hits}/${v.misses}`)
-      .join(", ")}`,
-  );
-  say("\n## FlatAdam + tiled backprop-input, by dispatches per command-buffer submit (tfjs-webgpu default 15)");
-  say(`| setup | 15 | ${SUBMIT_BATCHES.join(" | ")} | PyTorch fp32 | best / fp32 |`);
-  say(`| --- | --- | ${SUBMIT_BATCHES.map(() => "---").join(" | ")} | --- | --- |`);
-  for (const { key } of STEP_SETUPS) {
-    const f = Number(pt[`${key}_train_ms_fp32`]);
-    const row = [ours[`${key}_train_lean_flat_mm`] as number];
-    for (const batch of SUBMIT_BATCHES) row.push(ours[`${key}_train_lean_flat_mm_submit${batch}`] as number);
-    const best = Math.min(...row.filter((v) => !Number.isNaN(v)));
-    say(
-      `| ${key} | ${row.map((v) => ms(v)).join(" | ")} | ${ms(f, 2)} | ${Number.isNaN(f) ? "-" : `${(best / f).toFixed(1)}x`} |`,
+      `| ${key} | ${ms(ours[`${key}_train_lean_flat_mm`])} | ${ms(gemm)} | ${ms(ours[`${key}_train_kernels_gemm`], 2)} | ${ms(f, 2)} | ${Number.isNaN(f) ? "-" : `${(gemm / f).toFixed(1)}x`} |`,
     );
   }
   say("\n## 2048² inference (16 tiles, split-K registered; it changes no forward kernel)");
-  say(
-    "| model | tfjs webgpu | fieldbench GEMM conv | GEMM + bind-group cache | PyTorch fp32 | PyTorch TF32 | best / fp32 |",
-  );
-  say("| --- | --- | --- | --- | --- | --- | --- |");
+  say("| model | tfjs webgpu | fieldbench GEMM conv | PyTorch fp32 | PyTorch TF32 | best / fp32 |");
+  say("| --- | --- | --- | --- | --- | --- |");
   for (const name of INFER_MODELS) {
     const fi = Number(pt[`${name}_infer_ms_fp32`]);
     const oi = ours[`${name}_infer`] as number;
     const og = ours[`${name}_infer_gemm`] as number;
-    const oc = ours[`${name}_infer_gemm_cache`] as number;
-    const best = Math.min(...[oi, og, oc].filter((v) => !Number.isNaN(v)));
+    const best = Math.min(...[oi, og].filter((v) => !Number.isNaN(v)));
     say(
-      `| ${name} | ${ms(oi)} | ${ms(og)} | ${ms(oc)} | ${ms(fi, 2)} | ${ms(Number(pt[`${name}_infer_ms_tf32`]), 2)} | ${Number.isNaN(fi) ? "-" : `${(best / fi).toFixed(1)}x`} |`,
+      `| ${name} | ${ms(oi)} | ${ms(og)} | ${ms(fi, 2)} | ${ms(Number(pt[`${name}_infer_ms_tf32`]), 2)} | ${Number.isNaN(fi) ? "-" : `${(best / fi).toFixed(1)}x`} |`,
     );
   }
   say("\n## Where a lean step's GPU time goes (split-K; tf.profile, Dawn timestamp queries; top kernels by time)");
