@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { WebGPUBackend, WebGPUProgram } from "@tensorflow/tfjs-backend-webgpu";
+import { WORKGROUP_FLOATS as SHARED_FLOATS, WORKGROUP_THREADS as WORKGROUP } from "./webgpu-limits.js";
 
 /**
  * Conv2DBackpropFilter for tfjs-backend-webgpu as a split-K GEMM.
@@ -30,9 +31,6 @@ export interface SplitKPlan {
   readonly chunk: number;
 }
 
-const WORKGROUP = 256;
-/** WebGPU's guaranteed workgroup storage is 16 KiB: 4096 floats for both staged tiles. */
-const SHARED_FLOATS = 4096;
 /** Enough workgroups to fill a large GPU (an H200 has 132 SMs) several times over. */
 const TARGET_WORKGROUPS = 1056;
 /** Bounds the partial-sum buffer (S * K * CO floats). */

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { WebGPUBackend, WebGPUProgram } from "@tensorflow/tfjs-backend-webgpu";
+import { WORKGROUP_FLOATS as SHARED_FLOATS, WORKGROUP_THREADS as WORKGROUP } from "./webgpu-limits.js";
 
 /**
  * Conv2D, FusedConv2D (bias + linear/relu) and stride-1 Conv2DBackpropInput for tfjs-backend-webgpu as one
@@ -30,9 +31,6 @@ export interface GemmPlan {
   readonly tileK: number;
 }
 
-const WORKGROUP = 256;
-/** WebGPU's guaranteed workgroup storage is 16 KiB: 4096 floats for both staged tiles. */
-const SHARED_FLOATS = 4096;
 /** Row padding of the staged A tile: keeps vec4 alignment and spreads the k-major writes over banks. */
 const PAD_M = 4;
 /** Below this many workgroups an H200 (132 SMs) idles; smaller M tiles are tried first. */
@@ -99,6 +97,8 @@ interface GatherGeometry {
   readonly srcChannels: number;
   readonly outHeight: number;
   readonly outWidth: number;
+  /** The GEMM's n: output channels (forward) or input channels (backprop input). */
+  readonly outChannels: number;
   readonly filterHeight: number;
   readonly filterWidth: number;
   readonly stride: number;
@@ -121,10 +121,9 @@ class ConvGemmProgram implements WebGPUProgram {
   constructor(
     private readonly g: GatherGeometry,
     private readonly plan: GemmPlan,
-    outputShape: number[],
   ) {
     this.variableNames = g.hasBias ? ["src", "W", "bias"] : ["src", "W"];
-    this.outputShape = outputShape;
+    this.outputShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
     this.dispatch = [Math.ceil(plan.n / plan.tileN), Math.ceil(plan.m / plan.tileM), 1];
     this.shaderKey = `fieldbenchConvGemm_${Object.values(g).join("_")}_${Object.values(plan).join("_")}`;
   }
@@ -287,8 +286,14 @@ interface ConvAttrs {
 const isOne = (v: [number, number] | number | undefined) =>
   v === undefined || (typeof v === "number" ? v === 1 : v[0] === 1 && v[1] === 1);
 
-function run(backend: WebGPUBackend, g: GatherGeometry, plan: GemmPlan, inputs: tf.TensorInfo[], shape: number[]) {
-  return backend.runWebGPUProgram(new ConvGemmProgram(g, plan, shape), inputs, "float32");
+/** The GEMM over the geometry: m output pixels, n = outChannels, k = filter taps x source channels. */
+function run(backend: WebGPUBackend, g: GatherGeometry, inputs: tf.TensorInfo[]) {
+  const plan = (planOverride ?? planConvGemm)(
+    g.batch * g.outHeight * g.outWidth,
+    g.outChannels,
+    g.filterHeight * g.filterWidth * g.srcChannels,
+  );
+  return backend.runWebGPUProgram(new ConvGemmProgram(g, plan), inputs, "float32");
 }
 
 /** Forward conv (Conv2D, or FusedConv2D with an optional per-channel bias and linear/relu). */
@@ -317,11 +322,6 @@ function forwardKernel(fallback: tf.KernelFunc, fused: boolean): tf.KernelFunc {
       info.inChannels < MIN_GEMM_SOURCE_CHANNELS
     )
       return fallback(args);
-    const plan = (planOverride ?? planConvGemm)(
-      info.batchSize * info.outHeight * info.outWidth,
-      info.outChannels,
-      info.filterHeight * info.filterWidth * info.inChannels,
-    );
     const g: GatherGeometry = {
       batch: info.batchSize,
       srcHeight: info.inHeight,
@@ -329,6 +329,7 @@ function forwardKernel(fallback: tf.KernelFunc, fused: boolean): tf.KernelFunc {
       srcChannels: info.inChannels,
       outHeight: info.outHeight,
       outWidth: info.outWidth,
+      outChannels: info.outChannels,
       filterHeight: info.filterHeight,
       filterWidth: info.filterWidth,
       stride: info.strideHeight,
@@ -339,7 +340,7 @@ function forwardKernel(fallback: tf.KernelFunc, fused: boolean): tf.KernelFunc {
       hasBias: bias !== undefined,
     };
     const inputs = bias === undefined ? [x, filter as tf.TensorInfo] : [x, filter as tf.TensorInfo, bias];
-    return run(backend, g, plan, inputs, [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
+    return run(backend, g, inputs);
   };
 }
 
@@ -360,11 +361,6 @@ function backpropInputKernel(fallback: tf.KernelFunc): tf.KernelFunc {
       attrs.dimRoundingMode,
     );
     if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.inChannels < MIN_GEMM_N) return fallback(args);
-    const plan = (planOverride ?? planConvGemm)(
-      info.batchSize * info.inHeight * info.inWidth,
-      info.inChannels,
-      info.filterHeight * info.filterWidth * info.outChannels,
-    );
     const g: GatherGeometry = {
       batch: info.batchSize,
       srcHeight: info.outHeight,
@@ -372,6 +368,7 @@ function backpropInputKernel(fallback: tf.KernelFunc): tf.KernelFunc {
       srcChannels: info.outChannels,
       outHeight: info.inHeight,
       outWidth: info.inWidth,
+      outChannels: info.inChannels,
       filterHeight: info.filterHeight,
       filterWidth: info.filterWidth,
       stride: 1,
@@ -381,7 +378,7 @@ function backpropInputKernel(fallback: tf.KernelFunc): tf.KernelFunc {
       activation: "linear",
       hasBias: false,
     };
-    return run(backend, g, plan, [dy, filter as tf.TensorInfo], [...attrs.inputShape]);
+    return run(backend, g, [dy, filter as tf.TensorInfo]);
   };
 }
 
