@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRng } from "@fieldbench/core";
 import { MIN_GEMM_N, planConvGemm } from "./webgpu-conv2d-gemm.js";
 import { NO_ADAPTER, activateWebgpu } from "./webgpu-probe.js";
+import { maxRelativeError, seededNormals } from "./kernel-check.js";
 
 const adapter = await activateWebgpu();
 
@@ -82,11 +82,6 @@ const BACKPROP_INPUT: Geometry[] = [
   { name: "3x3 valid, 64 from 8", x: [2, 9, 8, 64], filter: [3, 3, 64, 8], stride: 1, pad: "valid" },
 ];
 
-function randomValues(n: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal());
-}
-
 /** TF's output size and padding split (the extra row/column of "same" goes to the bottom/right). */
 function outputGeometry({ x, filter, stride, pad }: Geometry) {
   const [, ih, iw] = x;
@@ -119,16 +114,6 @@ function forEachProduct(g: Geometry, visit: (xi: number, wi: number, yi: number)
                   ((n * oh + oy) * ow + ox) * co + o,
                 );
           }
-}
-
-function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / scale;
 }
 
 /** Shader keys of the GEMM programs the backend has compiled for this mode: proof the GEMM ran, not a fallback. */
@@ -184,15 +169,15 @@ describe.skipIf(!adapter)(
       async (g) => {
         const b = g.x[0];
         const co = g.filter[3];
-        const xs = randomValues(
+        const xs = seededNormals(
           g.x.reduce((p, q) => p * q),
           1,
         );
-        const ws = randomValues(
+        const ws = seededNormals(
           g.filter.reduce((p, q) => p * q),
           2,
         );
-        const bs = randomValues(co, 3);
+        const bs = seededNormals(co, 3);
         const { oh, ow } = outputGeometry(g);
         const sums = new Float64Array(b * oh * ow * co);
         forEachProduct(g, (xi, wi, yi) => {
@@ -217,10 +202,10 @@ describe.skipIf(!adapter)(
         await swap(false);
         const stock = await run();
         await swap(true);
-        expect(maxRelative(ours.plain, sums)).toBeLessThan(1e-5);
-        expect(maxRelative(ours.fused, fusedReference)).toBeLessThan(1e-5);
-        expect(maxRelative(stock.plain, sums)).toBeLessThan(1e-5);
-        expect(maxRelative(ours.fused, stock.fused)).toBeLessThan(1e-5);
+        expect(maxRelativeError(ours.plain, sums)).toBeLessThan(1e-5);
+        expect(maxRelativeError(ours.fused, fusedReference)).toBeLessThan(1e-5);
+        expect(maxRelativeError(stock.plain, sums)).toBeLessThan(1e-5);
+        expect(maxRelativeError(ours.fused, stock.fused)).toBeLessThan(1e-5);
       },
       120_000,
     );
@@ -230,11 +215,11 @@ describe.skipIf(!adapter)(
       async (g) => {
         const { oh, ow } = outputGeometry(g);
         const co = g.filter[3];
-        const ws = randomValues(
+        const ws = seededNormals(
           g.filter.reduce((p, q) => p * q),
           4,
         );
-        const dys = randomValues(g.x[0] * oh * ow * co, 5);
+        const dys = seededNormals(g.x[0] * oh * ow * co, 5);
         const reference = new Float64Array(g.x.reduce((p, q) => p * q));
         forEachProduct(g, (xi, wi, yi) => {
           reference[xi]! += (ws[wi] as number) * (dys[yi] as number);
@@ -255,9 +240,9 @@ describe.skipIf(!adapter)(
         await swap(false);
         const stock = await run();
         await swap(true);
-        expect(maxRelative(ours, reference)).toBeLessThan(1e-5);
-        expect(maxRelative(stock, reference)).toBeLessThan(1e-5);
-        expect(maxRelative(ours, stock)).toBeLessThan(1e-5);
+        expect(maxRelativeError(ours, reference)).toBeLessThan(1e-5);
+        expect(maxRelativeError(stock, reference)).toBeLessThan(1e-5);
+        expect(maxRelativeError(ours, stock)).toBeLessThan(1e-5);
       },
       120_000,
     );

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createRng } from "@fieldbench/core";
 import { NO_ADAPTER, activateWebgpu } from "./webgpu-probe.js";
+import { maxRelativeError, seededNormals } from "./kernel-check.js";
 
 // Keep tfjs's own filter-gradient kernel in place (the backend would replace it) so it can be restored for comparison.
 process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS = "1";
@@ -39,11 +39,6 @@ const CASES: Case[] = [
   { name: "SRCNN's first layer, 9x9 same, 3 -> 64", x: [2, 24, 24, 3], filter: [9, 9, 3, 64], stride: 1, pad: "same" },
   { name: "one output channel, 5x5 same, 32 -> 1", x: [4, 12, 12, 32], filter: [5, 5, 32, 1], stride: 1, pad: "same" },
 ];
-
-function randomValues(n: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal());
-}
 
 /**
  * Visits every (input pixel, filter tap, output pixel) triple of the convolution that lands inside the input,
@@ -93,11 +88,11 @@ function randomOperands(c: Case, shape: readonly number[], seed: number) {
   const conv = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad);
   const [, oh, ow, co] = conv.shape;
   conv.dispose();
-  const values = randomValues(
+  const values = seededNormals(
     shape.reduce((p, q) => p * q, 1),
     seed,
   );
-  const dys = randomValues(c.x[0] * oh * ow * co, seed + 1);
+  const dys = seededNormals(c.x[0] * oh * ow * co, seed + 1);
   return { oh, ow, values, dys, dy: tf.tensor4d(dys, [c.x[0], oh, ow, co]) };
 }
 
@@ -118,16 +113,6 @@ async function runGradientKernel(
 const filterGradient = (x: tf.Tensor4D, dy: tf.Tensor4D, c: Case) =>
   runGradientKernel("Conv2DBackpropFilter", { x, dy }, c);
 
-function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / scale;
-}
-
 describe.skipIf(!adapter)(
   `split-K Conv2DBackpropFilter on a real WebGPU device${adapter ? "" : ` (${NO_ADAPTER})`}`,
   () => {
@@ -144,9 +129,9 @@ describe.skipIf(!adapter)(
         restoreStock = registerWebgpuConv2DBackpropFilter();
         tf.dispose([x, dy]);
         const reference = direct(xs, dys, c, oh, ow);
-        expect(maxRelative(splitK, reference)).toBeLessThan(1e-5);
-        expect(maxRelative(stock, reference)).toBeLessThan(1e-5);
-        expect(maxRelative(splitK, stock)).toBeLessThan(1e-5);
+        expect(maxRelativeError(splitK, reference)).toBeLessThan(1e-5);
+        expect(maxRelativeError(stock, reference)).toBeLessThan(1e-5);
+        expect(maxRelativeError(splitK, stock)).toBeLessThan(1e-5);
       },
       120_000,
     );
@@ -185,8 +170,8 @@ describe.skipIf(!adapter)(
         const naive = await run(true);
         tf.dispose([w, dy]);
         const reference = directInput(ws, dys, c, oh, ow);
-        expect(maxRelative(tiled, reference)).toBeLessThan(1e-5);
-        expect(maxRelative(naive, reference)).toBeLessThan(1e-5);
+        expect(maxRelativeError(tiled, reference)).toBeLessThan(1e-5);
+        expect(maxRelativeError(naive, reference)).toBeLessThan(1e-5);
       },
       120_000,
     );

@@ -16,6 +16,7 @@ import {
   planFits,
   registerWebgpuConvGemm,
 } from "../backends/webgpu-conv2d-gemm.js";
+import { maxRelativeError } from "../backends/kernel-check.js";
 import { useWebgpuBackend } from "./webgpu-setup.js";
 
 interface Shape {
@@ -136,14 +137,13 @@ async function main(): Promise<void> {
         const y = op();
         const data = (await y.data()) as Float32Array;
         y.dispose();
-        let diff = 0;
-        let scale = 0;
-        for (let i = 0; i < data.length; i++) {
-          diff = Math.max(diff, Math.abs((data[i] as number) - (reference[i] as number)));
-          scale = Math.max(scale, Math.abs(reference[i] as number));
-        }
         const t = await time();
-        results.push({ plan: label(plan), ...t, err: diff / scale, chosen: label(plan) === chosen });
+        results.push({
+          plan: label(plan),
+          ...t,
+          err: maxRelativeError(data, reference),
+          chosen: label(plan) === chosen,
+        });
       } catch (err) {
         say(`${shape.name} ${label(plan)} failed: ${(err as Error).message}`);
       }
