@@ -71,10 +71,8 @@ function stepInputs({ net, channels, hr }: StepSetup) {
 }
 
 /** ms per training step (mean over `steps` after 3 warm-up steps); every path syncs on the last step's loss. */
-async function trainStepMs(setup: StepSetup, steps: number, path: StepPath, submitBatch = 15): Promise<number> {
+async function trainStepMs(setup: StepSetup, steps: number, path: StepPath): Promise<number> {
   const { spec, model, x, y } = stepInputs(setup);
-  // tfjs-webgpu submits its command buffer every WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE dispatches (default 15).
-  tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", submitBatch);
   const optimizer = path.includes("flatAdam") ? flatAdam(1e-4) : tf.train.adam(1e-4);
   // tfjs-webgpu's tiled Conv2DBackpropInput (fieldbench's default since this bench) instead of tfjs's naive default.
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", path !== "lean+flatAdam+mm");
@@ -97,15 +95,32 @@ async function trainStepMs(setup: StepSetup, steps: number, path: StepPath, subm
   for (let i = 0; i < steps; i++) await step(i === steps - 1);
   const ms = (performance.now() - t0) / steps;
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", true);
-  tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", 15);
   tf.dispose([x, y]);
   model.dispose();
   optimizer.dispose();
   return ms;
 }
 
-/** Per-kernel-name GPU time of one lean step (ms, tf.profile with Dawn timestamps), filled by leanKernelMs. */
-const profiles: Record<string, Record<string, { ms: number; calls: number }>> = {};
+type KernelTimes = Record<string, { ms: number; calls: number }>;
+
+/** Per-kernel-name GPU time (ms, tf.profile with Dawn timestamps) of one lean step or one inference field. */
+const profiles: Record<string, KernelTimes> = {};
+
+type ProfiledKernel = Awaited<ReturnType<typeof tf.profile>>["kernels"][number];
+
+/** A kernel's GPU time from tf.profile; NaN where the adapter gives no timestamps. */
+const kernelMs = (k: ProfiledKernel): number => (typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : Number.NaN);
+
+/** Sums tf.profile's kernel times by kernel name. */
+function kernelTimesByName(kernels: readonly ProfiledKernel[]): KernelTimes {
+  const byName: KernelTimes = {};
+  for (const k of kernels) {
+    const entry = (byName[k.name] ??= { ms: 0, calls: 0 });
+    entry.ms += kernelMs(k);
+    entry.calls += 1;
+  }
+  return byName;
+}
 
 /** Sum of the GPU kernel times of one lean step (tf.profile; NaN when the adapter gives no timestamps). */
 async function leanKernelMs(setup: StepSetup, path: "lean" | "lean+flatAdam+mm" = "lean", label = ""): Promise<number> {
@@ -120,16 +135,9 @@ async function leanKernelMs(setup: StepSetup, path: "lean" | "lean+flatAdam+mm" 
     loss.dispose();
   };
   for (let i = 0; i < 2; i++) await run();
-  const info = await tf.profile(run);
-  let total = 0;
-  const byName: Record<string, { ms: number; calls: number }> = {};
-  for (const k of info.kernels) {
-    const t = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : Number.NaN;
-    total += t;
-    const entry = (byName[k.name] ??= { ms: 0, calls: 0 });
-    entry.ms += t;
-    entry.calls += 1;
-  }
+  const { kernels } = await tf.profile(run);
+  const byName = kernelTimesByName(kernels);
+  const total = kernels.reduce((sum, k) => sum + kernelMs(k), 0);
   profiles[best ? `${setup.key} (FlatAdam + tiled backprop-input${label})` : setup.key] = byName;
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", true);
   tf.dispose([x, y]);
@@ -143,8 +151,7 @@ async function leanKernelMs(setup: StepSetup, path: "lean" | "lean+flatAdam+mm" 
  * most MAX_HR_PIXELS_PER_PASS HR pixels (2 tiles); one pass over all 16 exceeds WebGPU's dispatch limits for
  * the nets that convolve at HR.
  */
-async function inferenceMs(name: NetName, submitBatch = 15, profileAs?: string): Promise<number> {
-  tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", submitBatch);
+async function inferenceMs(name: NetName, profileAs?: string): Promise<number> {
   const net = NETS[name];
   const model: tfl.LayersModel = net.build({ channels: 3, scale: SCALE });
   const tile = net.info.preUpsampled ? 512 : 64;
@@ -166,20 +173,10 @@ async function inferenceMs(name: NetName, submitBatch = 15, profileAs?: string):
     await field();
     times.push(performance.now() - t0);
   }
-  if (profileAs !== undefined) {
-    // One whole field under tf.profile: the GPU's share of the wall time above, per kernel.
-    const info = await tf.profile(field);
-    const byName: Record<string, { ms: number; calls: number }> = {};
-    for (const k of info.kernels) {
-      const entry = (byName[k.name] ??= { ms: 0, calls: 0 });
-      entry.ms += typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : Number.NaN;
-      entry.calls += 1;
-    }
-    profiles[profileAs] = byName;
-  }
+  // One whole field under tf.profile: the GPU's share of the wall time above, per kernel.
+  if (profileAs !== undefined) profiles[profileAs] = kernelTimesByName((await tf.profile(field)).kernels);
   batch.dispose();
   model.dispose();
-  tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", 15);
   return times.sort((a, b) => a - b)[1] as number;
 }
 
@@ -258,7 +255,7 @@ async function main(): Promise<void> {
   for (const name of INFER_MODELS) {
     ours[`${name}_infer`] = await attempt(`${name} inference`, () => inferenceMs(name));
     ours[`${name}_infer_gemm`] = await attempt(`${name} inference gemm`, () =>
-      withGemm(() => inferenceMs(name, 15, `${name} inference, 2048² field (GEMM conv)`)),
+      withGemm(() => inferenceMs(name, `${name} inference, 2048² field (GEMM conv)`)),
     );
   }
   const torch = spawnSync("python3", ["-c", PYTORCH], { encoding: "utf8", timeout: 240_000 });
