@@ -119,13 +119,15 @@ describe("trainBaseline", () => {
     expect(hr.every(Number.isFinite)).toBe(true);
   });
 
-  it("records FNO's tile as its training crop's LR extent (its modes are fractions of the input's extent)", async () => {
-    const out = mkdtempSync(join(tmpdir(), "fb-train-fno-"));
+  /** One epoch of FNO on one 32² crop of one snapshot (wasm): enough to write a package; returns its folder. */
+  async function trainTinyFno(prefix: string, extra: { globalSkip?: boolean } = {}): Promise<string> {
+    const out = mkdtempSync(join(tmpdir(), prefix));
     await trainBaseline({
       dataRoot: root,
       spec,
       task,
       net: "fno",
+      ...extra,
       backend: "wasm",
       batchSize: 4,
       learningRate: 1e-3,
@@ -137,6 +139,11 @@ describe("trainBaseline", () => {
       validationLimit: 1,
       epochs: 1,
     });
+    return out;
+  }
+
+  it("records FNO's tile as its training crop's LR extent (its modes are fractions of the input's extent)", async () => {
+    const out = await trainTinyFno("fb-train-fno-");
     const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as { fieldbench: { tile?: unknown } };
     // 32² HR crops at x8 are 4² LR; a quarter of that overlaps.
     expect(pkg.fieldbench.tile).toEqual({ size: 4, overlap: 1 });
@@ -145,24 +152,7 @@ describe("trainBaseline", () => {
   }, 120_000);
 
   it("records an FNO trained with a global skip in its package, card and saved topology", async () => {
-    const out = mkdtempSync(join(tmpdir(), "fb-train-fno-skip-"));
-    await trainBaseline({
-      dataRoot: root,
-      spec,
-      task,
-      net: "fno",
-      globalSkip: true,
-      backend: "wasm",
-      batchSize: 4,
-      learningRate: 1e-3,
-      seed: 3,
-      out,
-      cropSize: 32,
-      cropsPerSnapshot: 1,
-      limit: 1,
-      validationLimit: 1,
-      epochs: 1,
-    });
+    const out = await trainTinyFno("fb-train-fno-skip-", { globalSkip: true });
     const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as { fieldbench: { globalSkip?: boolean } };
     expect(pkg.fieldbench.globalSkip).toBe(true);
     expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/global skip: output = bicubic pre-upsampled input/);
