@@ -74,13 +74,14 @@ async function useWebgpu(): Promise<string> {
   // FIELDBENCH_WEBGPU_STOCK_KERNELS=1 keeps tfjs's own kernels: the reference for the speed issue's
   // "same validation loss with the new kernels" check.
   const stock = process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS === "1";
+  const gemm = !stock && process.env.FIELDBENCH_WEBGPU_NO_CONV_GEMM !== "1";
   if (!stock) {
     const { registerWebgpuConv2DBackpropFilter } = await import("./webgpu-conv2d-backprop-filter.js");
     registerWebgpuConv2DBackpropFilter();
     // fieldbench's implicit-GEMM forward and backprop-input convolutions (webgpu-conv2d-gemm.ts): on the H200 they
     // took EDSR's forward + backprop-input kernels from 16.5 to 11.9 ms a step and SRCNN's 2048² inference from 60
     // to 52 ms (reports/bench-gpu-2026-11-29-gemm.md). FIELDBENCH_WEBGPU_NO_CONV_GEMM=1 keeps tfjs's.
-    if (process.env.FIELDBENCH_WEBGPU_NO_CONV_GEMM !== "1") {
+    if (gemm) {
       const { registerWebgpuConvGemm } = await import("./webgpu-conv2d-gemm.js");
       registerWebgpuConvGemm();
     }
@@ -94,7 +95,6 @@ async function useWebgpu(): Promise<string> {
   const mmInput = !stock && process.env.FIELDBENCH_WEBGPU_NAIVE_BACKPROP_INPUT !== "1";
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", !mmInput);
   const info = adapter.info ?? {};
-  const gemm = !stock && process.env.FIELDBENCH_WEBGPU_NO_CONV_GEMM !== "1";
   const kernels = stock
     ? "stock tfjs kernels"
     : `split-K filter gradient${gemm ? ", GEMM conv and backprop-input" : mmInput ? ", tiled backprop-input" : ""}`;
