@@ -5,6 +5,7 @@ import { FieldbenchError, type Progress, createRng, deriveSeed } from "@fieldben
 import {
   type BackendName,
   NETS,
+  type NetConfig,
   type NetName,
   type TrainingBatch,
   fnoTile,
@@ -260,13 +261,7 @@ async function countCrops(options: TrainBaselineOptions, split: SplitName, crops
 async function writeModelPackage(
   options: TrainBaselineOptions,
   checkpoints: string,
-  config: {
-    net: NetName;
-    channels: number;
-    scale: number;
-    normalization: { mean: readonly number[]; std: readonly number[] };
-    globalSkip?: boolean;
-  },
+  config: NetConfig,
   state: { epochsDone: number; bestValidLoss: number; bestEpoch: number; history: readonly unknown[] },
   backendDetail: string,
   wallSeconds: number,
