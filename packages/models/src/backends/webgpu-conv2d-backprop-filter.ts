@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { WebGPUBackend, WebGPUProgram } from "@tensorflow/tfjs-backend-webgpu";
 import { WORKGROUP_FLOATS as SHARED_FLOATS, WORKGROUP_THREADS as WORKGROUP } from "./webgpu-limits.js";
+import { overrideWebgpuKernels } from "./webgpu-override.js";
 
 /**
  * Conv2DBackpropFilter for tfjs-backend-webgpu as a split-K GEMM.
@@ -305,16 +306,5 @@ function splitKKernel(fallback: tf.KernelFunc): tf.KernelFunc {
  * Returns a function that restores the stock kernel (for A/B measurements and tests).
  */
 export function registerWebgpuConv2DBackpropFilter(): () => void {
-  const stock = tf.getKernel("Conv2DBackpropFilter", "webgpu");
-  if (stock === undefined) throw new Error("tfjs-backend-webgpu is not loaded: import it before registering kernels");
-  tf.unregisterKernel("Conv2DBackpropFilter", "webgpu");
-  tf.registerKernel({
-    kernelName: "Conv2DBackpropFilter",
-    backendName: "webgpu",
-    kernelFunc: splitKKernel(stock.kernelFunc),
-  });
-  return () => {
-    tf.unregisterKernel("Conv2DBackpropFilter", "webgpu");
-    tf.registerKernel(stock);
-  };
+  return overrideWebgpuKernels({ Conv2DBackpropFilter: splitKKernel });
 }

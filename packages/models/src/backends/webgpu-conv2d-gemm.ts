@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { WebGPUBackend, WebGPUProgram } from "@tensorflow/tfjs-backend-webgpu";
 import { WORKGROUP_FLOATS as SHARED_FLOATS, WORKGROUP_THREADS as WORKGROUP } from "./webgpu-limits.js";
+import { overrideWebgpuKernels } from "./webgpu-override.js";
 
 /**
  * Conv2D, FusedConv2D (bias + linear/relu) and stride-1 Conv2DBackpropInput for tfjs-backend-webgpu as one
@@ -382,32 +383,14 @@ function backpropInputKernel(fallback: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-const KERNELS = ["Conv2D", "FusedConv2D", "Conv2DBackpropInput"] as const;
-
 /**
  * Replaces the webgpu backend's Conv2D, FusedConv2D and Conv2DBackpropInput with the implicit GEMM (shapes it does
  * not cover still go to the stock kernels). Returns a function that restores the stock kernels.
  */
 export function registerWebgpuConvGemm(): () => void {
-  const stock = KERNELS.map((name) => {
-    const kernel = tf.getKernel(name, "webgpu");
-    if (kernel === undefined)
-      throw new Error("tfjs-backend-webgpu is not loaded: import it before registering kernels");
-    return kernel;
+  return overrideWebgpuKernels({
+    Conv2D: (stock) => forwardKernel(stock, false),
+    FusedConv2D: (stock) => forwardKernel(stock, true),
+    Conv2DBackpropInput: backpropInputKernel,
   });
-  const replacements = [
-    forwardKernel(stock[0].kernelFunc, false),
-    forwardKernel(stock[1].kernelFunc, true),
-    backpropInputKernel(stock[2].kernelFunc),
-  ];
-  KERNELS.forEach((name, i) => {
-    tf.unregisterKernel(name, "webgpu");
-    tf.registerKernel({ kernelName: name, backendName: "webgpu", kernelFunc: replacements[i] as tf.KernelFunc });
-  });
-  return () => {
-    for (const kernel of stock) {
-      tf.unregisterKernel(kernel.kernelName, "webgpu");
-      tf.registerKernel(kernel);
-    }
-  };
 }
