@@ -18,7 +18,10 @@ export {
 export { initialVorticity, spectralEnergy, spectralEnstrophy } from "./nskt/initial.js";
 export {
   NSKT_BACKENDS,
+  createBatchSolver,
   createSolver,
+  type BatchProgress,
+  type NsktBatchSolver,
   type NsktBackendName,
   type NsktSnapshot,
   type NsktSolver,
