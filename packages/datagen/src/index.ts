@@ -10,6 +10,7 @@ export {
   DEFAULT_CFL,
   DEFAULT_K0,
   INITIAL_MODE_BOX,
+  NSKT_CALIBRATION,
   keepsMode,
   validateParams,
   wavenumber,
