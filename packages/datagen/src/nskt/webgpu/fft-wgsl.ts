@@ -72,34 +72,41 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   }
   workgroupBarrier();
   let sign = select(1.0, -1.0, fp.inverse == 1u);
+${unrolled(per, (q) => `  let j${q} = (t + ${q * threads}u) % ${n / 2}u;\n  let l${q} = ((t + ${q * threads}u) / ${n / 2}u) * ${n}u;`)}
   // Stockham radix-2: butterfly j of a line reads j and j + n/2, writes (j / ns) 2 ns + j % ns and that + ns.
-  for (var s = 0u; s < ${log2n}u; s++) {
-    let ns = 1u << s;
-${unrolled(
-  per,
-  (q) => `    let b${q} = t + ${q * threads}u;
-    let j${q} = b${q} % ${n / 2}u;
-    let l${q} = (b${q} / ${n / 2}u) * ${n}u;
-    var w${q} = twiddle[(j${q} % ns) * (${n / 2}u >> s)];
-    w${q}.y = w${q}.y * sign;
-    let a${q} = sh[l${q} + j${q}];
-    let c${q} = cmul(sh[l${q} + j${q} + ${n / 2}u], w${q});`,
-)}
-    workgroupBarrier();
-${unrolled(
-  per,
-  (q) => `    let o${q} = l${q} + (j${q} / ns) * 2u * ns + j${q} % ns;
-    sh[o${q}] = a${q} + c${q};
-    sh[o${q} + ns] = a${q} - c${q};`,
-)}
-    workgroupBarrier();
-  }
+  // Stages are unrolled so every ns is a constant power of two: divisions become shifts and masks.
+${Array.from({ length: log2n }, (_, stage) => stageCode(stage, n, per)).join("\n")}
   for (var idx = t; idx < ${total}u; idx += ${threads}u) {
     ${decode}
     data[base + line * ${lineStride}u + e * ${elemStride}u] = sh[line * ${n}u + e];
   }
 }
 `;
+}
+
+/** One radix-2 Stockham stage of span ns = 2^stage for the `per` butterflies a thread owns (j0.., l0.. in scope). */
+function stageCode(stage: number, n: number, per: number): string {
+  const ns = 2 ** stage;
+  const twStride = n / 2 / ns;
+  const read = unrolled(
+    per,
+    (q) => `    var w${q} = twiddle[(j${q} & ${ns - 1}u) * ${twStride}u];
+    w${q}.y = w${q}.y * sign;
+    let a${q} = sh[l${q} + j${q}];
+    let c${q} = cmul(sh[l${q} + j${q} + ${n / 2}u], w${q});`,
+  );
+  const write = unrolled(
+    per,
+    (q) => `    let o${q} = l${q} + ((j${q} >> ${stage}u) << ${stage + 1}u) + (j${q} & ${ns - 1}u);
+    sh[o${q}] = a${q} + c${q};
+    sh[o${q} + ${ns}u] = a${q} - c${q};`,
+  );
+  return `  {
+${read}
+    workgroupBarrier();
+${write}
+    workgroupBarrier();
+  }`;
 }
 
 function unrolled(count: number, body: (q: number) => string): string {
