@@ -1,7 +1,7 @@
 // Writes a float16 copy of a model package (tfjs's weight quantization) into a temporary folder and prints its path,
 // so that `fieldbench run superbench --model <copy>` can be compared with the float32 original
 // (packages/models/reports/float16-weights-2026-12-03.md). Usage: node tools/quantize-float16-check.mjs models/edsr-nskt-x8
-import { cpSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 const m = await import(new URL("../packages/models/dist/tfjs.js", import.meta.url).href);
