@@ -13,6 +13,7 @@ export {
   BYTES_PER_ELEMENT,
   allocateArray,
   dtypeOf,
+  toFloat32,
   toFloat64,
   type DType,
   type FloatArray,

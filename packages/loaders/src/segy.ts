@@ -6,6 +6,7 @@ import {
   type Sample,
   checkAllocation,
   makeField,
+  toFloat32,
 } from "@fieldbench/core";
 import { type SegyFile, type SegyGeometry, type SegyOpenOptions, TRACE_FIELDS, openSegy } from "@fieldbench/formats";
 
@@ -199,13 +200,3 @@ function fileAttrs(segy: SegyFile, extra: Attrs): Attrs {
   };
 }
 
-function toFloat32(values: NumericArray): Float32Array {
-  if (values instanceof Float32Array) return values;
-  const out = new Float32Array(values.length);
-  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
-    for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
-  } else {
-    out.set(values);
-  }
-  return out;
-}

@@ -137,6 +137,9 @@ export function decodeVariable(
   name?: string,
   options?: CfDecodeOptions,
 ): DecodedValues<Float64Array> {
+  if (raw instanceof Float64Array && isIdentity(cfEncoding(attrs, "float64", name, options))) {
+    return { values: raw, missing: countNaN(raw) };
+  }
   const out = new Float64Array(raw.length);
   return { values: out, missing: decodeInto(raw, attrs, out, name, options) };
 }
@@ -151,8 +154,30 @@ export function decodeVariableFloat32(
   name?: string,
   options?: CfDecodeOptions,
 ): DecodedValues<Float32Array> {
+  // SuperBench's float32 fields carry no CF attributes: they pass through without a copy.
+  if (raw instanceof Float32Array && isIdentity(cfEncoding(attrs, "float32", name, options))) {
+    return { values: raw, missing: countNaN(raw) };
+  }
   const out = new Float32Array(raw.length);
   return { values: out, missing: decodeInto(raw, attrs, out, name, options) };
+}
+
+/** Nothing to mask or unpack: the stored floats are the values (NaN stays NaN). */
+function isIdentity(encoding: CfEncoding): boolean {
+  return (
+    encoding.scaleFactor === 1 &&
+    encoding.addOffset === 0 &&
+    encoding.fillValues.every(Number.isNaN) &&
+    encoding.defaultFill === undefined &&
+    encoding.validMin === undefined &&
+    encoding.validMax === undefined
+  );
+}
+
+function countNaN(values: Float32Array | Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) n++;
+  return n;
 }
 
 function decodeInto(
