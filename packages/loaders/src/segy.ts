@@ -2,7 +2,6 @@ import {
   type Attrs,
   FieldbenchError,
   type Field,
-  type NumericArray,
   type Sample,
   checkAllocation,
   makeField,
@@ -199,4 +198,3 @@ function fileAttrs(segy: SegyFile, extra: Attrs): Attrs {
     ...extra,
   };
 }
-
