@@ -1,5 +1,6 @@
 import { open as openHandle, readdir, stat } from "node:fs/promises";
 import { FieldbenchError, isFieldbenchError } from "@fieldbench/core";
+import { isProgramError } from "./program-error.js";
 import { formatNames, sniffReader } from "./registry.js";
 import type { FormatReader, OpenFile, OpenOptions, Probe } from "./types.js";
 
@@ -49,7 +50,8 @@ export async function detectReader(path: string): Promise<FormatReader> {
 
 /**
  * Opens any supported file by its bytes. Reader failures that are not already FieldbenchErrors
- * (a library throwing on a corrupt header) become CORRUPT_FILE with the file named, never a crash.
+ * (a library throwing on a corrupt header) become CORRUPT_FILE with the file named; a reader's own bug
+ * (TypeError, RangeError, ...) stays what it is, so the CLI reports an internal error and tests see it.
  */
 export async function openFile(path: string, options: OpenOptions = {}): Promise<OpenFile> {
   const reader = await detectReader(path);
@@ -83,8 +85,8 @@ function guardReads(file: OpenFile): OpenFile {
   };
 }
 
-function asCorrupt(err: unknown, path: string, what: string): FieldbenchError {
-  if (isFieldbenchError(err)) return err;
+function asCorrupt(err: unknown, path: string, what: string): Error {
+  if (isFieldbenchError(err) || isProgramError(err)) return err;
   return new FieldbenchError("CORRUPT_FILE", `${path}: ${what} (${describe(err)})`, { path, cause: err });
 }
 
