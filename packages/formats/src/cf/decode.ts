@@ -137,11 +137,7 @@ export function decodeVariable(
   name?: string,
   options?: CfDecodeOptions,
 ): DecodedValues<Float64Array> {
-  if (raw instanceof Float64Array && isIdentity(cfEncoding(attrs, "float64", name, options))) {
-    return { values: raw, missing: countNaN(raw) };
-  }
-  const out = new Float64Array(raw.length);
-  return { values: out, missing: decodeInto(raw, attrs, out, name, options) };
+  return decodeAs(Float64Array, raw, attrs, name, options);
 }
 
 /**
@@ -154,11 +150,21 @@ export function decodeVariableFloat32(
   name?: string,
   options?: CfDecodeOptions,
 ): DecodedValues<Float32Array> {
-  // SuperBench's float32 fields carry no CF attributes: they pass through without a copy.
-  if (raw instanceof Float32Array && isIdentity(cfEncoding(attrs, "float32", name, options))) {
-    return { values: raw, missing: countNaN(raw) };
+  return decodeAs(Float32Array, raw, attrs, name, options);
+}
+
+function decodeAs<T extends Float32Array | Float64Array>(
+  Out: { new (length: number): T },
+  raw: NumericArray,
+  attrs: Attrs,
+  name = "variable",
+  options: CfDecodeOptions = {},
+): DecodedValues<T> {
+  // Floats of the wanted type with nothing to decode (SuperBench's fields) pass through without a copy.
+  if (raw instanceof Out && isIdentity(cfEncoding(attrs, dtypeOf(raw), name, options))) {
+    return { values: raw as T, missing: countNaN(raw as T) };
   }
-  const out = new Float32Array(raw.length);
+  const out = new Out(raw.length);
   return { values: out, missing: decodeInto(raw, attrs, out, name, options) };
 }
 

@@ -1,4 +1,4 @@
-import { FieldbenchError, type NumericArray } from "@fieldbench/core";
+import { type Attrs, FieldbenchError, type NumericArray } from "@fieldbench/core";
 import type { OpenFile, Selection, VariableInfo } from "../types.js";
 import { type CfDecodeOptions, type DecodedValues, decodeVariable, decodeVariableFloat32 } from "./decode.js";
 
@@ -15,23 +15,27 @@ export interface DecodedArray<T extends Float32Array | Float64Array> extends Dec
  * Reads a variable, or a hyperslab of it, CF-decoded as netCDF4-python's auto mask-and-scale does
  * (cf/decode.ts), in float64: what inspect, coordinates and times read through.
  */
-export async function readDecoded(
-  file: OpenFile,
-  name: string,
-  selection?: Selection,
-): Promise<DecodedArray<Float64Array>> {
-  const { info, data, shape } = await readNumbers(file, name, selection);
-  return { ...decodeVariable(data, info.attrs, `${file.path}: ${info.name}`, decodeOptionsFor(file)), shape };
+export function readDecoded(file: OpenFile, name: string, selection?: Selection): Promise<DecodedArray<Float64Array>> {
+  return readWith(decodeVariable, file, name, selection);
 }
 
 /** The same in float32, the dtype fields travel in: what score, the loaders and the suite read through. */
-export async function readDecodedFloat32(
+export function readDecodedFloat32(
   file: OpenFile,
   name: string,
   selection?: Selection,
 ): Promise<DecodedArray<Float32Array>> {
+  return readWith(decodeVariableFloat32, file, name, selection);
+}
+
+async function readWith<T extends Float32Array | Float64Array>(
+  decode: (raw: NumericArray, attrs: Attrs, name: string, options: CfDecodeOptions) => DecodedValues<T>,
+  file: OpenFile,
+  name: string,
+  selection: Selection | undefined,
+): Promise<DecodedArray<T>> {
   const { info, data, shape } = await readNumbers(file, name, selection);
-  return { ...decodeVariableFloat32(data, info.attrs, `${file.path}: ${info.name}`, decodeOptionsFor(file)), shape };
+  return { ...decode(data, info.attrs, `${file.path}: ${info.name}`, decodeOptionsFor(file)), shape };
 }
 
 async function readNumbers(
