@@ -24,7 +24,10 @@ export function registerScore(program: Command, io: CliIo): void {
     .description(
       "score a prediction against the truth with pixel, perceptual and physics metrics (SuperBench protocol)",
     )
-    .requiredOption("--pred <path>", "prediction: file.npy, file.h5:dataset, file.nc:variable, or a Zarr array")
+    .requiredOption(
+      "--pred <path>",
+      "prediction: file.npy, file.h5:dataset, file.nc:variable, or a Zarr array (CF-decoded as inspect --stats)",
+    )
     .requiredOption("--truth <path>", "ground truth, same forms and same shape [C,H,W] or [N,C,H,W]")
     .option("--metrics <list>", "comma-separated metric names (default: every metric the inputs and options allow)")
     .option("--channels <list>", "channel names, e.g. u,v,w (physics metrics use channels 0 and 1 as u and v)")
