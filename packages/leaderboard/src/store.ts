@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { FieldbenchError } from "@fieldbench/core";
 import { type CheckContext, checkResult, parseKnownDatasets } from "./check.js";
 import { type SuperbenchResult, parseResult } from "./schema.js";
@@ -23,18 +22,8 @@ export function resultRelPath(result: SuperbenchResult): string {
   return join(SUITE_DIR, slug(result.dataset.key), slug(result.task.name), file);
 }
 
-/** Writes through a unique temporary name in the same folder, then renames: readers see the old or the new file. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-}
+/** Kept as leaderboard's export for its callers; the one implementation is core's. */
+export { writeFileAtomic } from "@fieldbench/core";
 
 function processAlive(pid: number): boolean {
   try {

@@ -1,8 +1,15 @@
 import { existsSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FieldbenchError, createProgress, deriveSeed, sha256Bytes, type ProgressMode } from "@fieldbench/core";
+import {
+  FieldbenchError,
+  createProgress,
+  deriveSeed,
+  sha256Bytes,
+  type ProgressMode,
+  writeFileAtomic,
+} from "@fieldbench/core";
 import { aggregateScores, type SnapshotScore } from "@fieldbench/metrics";
 import { createModel } from "@fieldbench/models";
 import { RESULT_SCHEMA_ID, parseResult, type SuperbenchResult } from "@fieldbench/leaderboard";
@@ -76,14 +83,6 @@ function selectIndices(length: number, limit: number | undefined, shard: RunOpti
   const n = limit === undefined ? length : Math.min(limit, length);
   const all = Array.from({ length: n }, (_, i) => i);
   return shard === undefined ? all : all.filter((i) => i % shard.count === shard.index);
-}
-
-/** Writes a file atomically: a temporary name in the same folder, then a rename. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 /**
@@ -210,7 +209,7 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
     };
     const checked = parseResult(result);
     if (!checked.ok) throw new FieldbenchError("INTERNAL", `result does not match its schema: ${checked.error}`);
-    await writeAtomic(outPath, `${JSON.stringify(result, null, 2)}\n`);
+    await writeFileAtomic(outPath, `${JSON.stringify(result, null, 2)}\n`);
     removeSidecar(sidecar);
     await model.dispose?.();
     return { result, table: formatResultTable(result), outPath, resumed, computed };
