@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { FieldbenchError, createSha256, sha256File } from "@fieldbench/core";
@@ -89,10 +90,13 @@ async function loadOnnx(manifest: PackageManifest, integrity: string): Promise<M
   });
   const input = session.inputNames[0] as string;
   const output = session.outputNames[0] as string;
+  // Counted from the graph's initializers, as ci-score counts them: a declared number is never trusted.
+  const { countOnnx } = await import("./parameters.js");
+  const parameters = countOnnx(await readFile(join(manifest.dir, manifest.entry)));
   return {
     name: manifest.name,
     version: manifest.version,
-    parameters: manifest.parameters,
+    parameters,
     integrity,
     async predict(lr, shape) {
       const result = await session.run({ [input]: new ort.Tensor("float32", lr, [...shape]) });
