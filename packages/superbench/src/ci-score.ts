@@ -3,9 +3,9 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { FieldbenchError, deriveSeed } from "@fieldbench/core";
+import { FieldbenchError, deriveSeed, sha256Files } from "@fieldbench/core";
 import { type PackageManifest, countParameters, packageIntegrity, readPackageManifest } from "@fieldbench/models";
-import { RESULT_SCHEMA_ID, type SplitResult, type SuperbenchResult, parseResult } from "@fieldbench/leaderboard";
+import { RESULT_SCHEMA_ID, type SampleVisuals, type SplitResult, type SuperbenchResult, parseResult } from "@fieldbench/leaderboard";
 import { type AggregateScore, aggregateScores, scoreSnapshot, type SnapshotScore } from "@fieldbench/metrics";
 import { type DatasetSpec, TEST_SPLITS, type TestSplit, getDataset } from "./datasets.js";
 import { type MetricMode, makeLowRes, scoreOptions } from "./evaluate.js";
@@ -16,6 +16,7 @@ import { SPEC_VERSION, describeHardware, finiteOrNull, harnessVersion, splitResu
 import { embeddedDataRoot } from "./run.js";
 import { DEFAULT_SANDBOX_LIMITS, SANDBOX_SCRATCH, probeSandbox, startSandboxed } from "./sandbox.js";
 import { DEFAULT_TASK, type Task, resolveTask } from "./tasks.js";
+import { visualsFromSnapshot } from "./visuals.js";
 
 /** The CI-sized split: the embedded nskt_mini sample's test_1 and test_2. */
 export const CI_DATASET = "nskt_mini";
@@ -30,6 +31,12 @@ export const CLAIM_TOLERANCE = { relative: 1e-3, absolute: 1e-6 } as const;
 export interface ModelPackage extends PackageManifest {
   /** packageIntegrity: sha256 over every file of the package. */
   readonly integrity: string;
+  /**
+   * Other names of the same bytes a claim may use: a TF.js package run by `fieldbench run superbench --model DIR`
+   * records the sha256 of its weights (models' weightsSha256), which ci-score accepts in claims alongside the hash
+   * of every file. The re-scored result always records the hash of every file.
+   */
+  readonly integrityAliases: readonly string[];
 }
 
 export interface CiScoreOptions {
@@ -43,6 +50,8 @@ export interface CiScoreOptions {
   readonly memoryMb?: number;
   /** false only for the explicit --no-sandbox: the package then runs under Node's permission model alone. */
   readonly sandbox?: boolean;
+  /** PATH to look for bwrap and prlimit in (default: this process's PATH). */
+  readonly searchPath?: string;
   /** Scores a held-out split generated from this seed as well, and flags a package that does better on public data. */
   readonly secret?: SecretSeed;
   /** Another dataset than the embedded nskt_mini (tests use a small grid); its recipe makes the held-out split. */
@@ -85,7 +94,7 @@ export interface CiScoreOutcome {
   /** How the package was isolated: bubblewrap or none (--no-sandbox), and whether cgroup limits applied. */
   readonly isolation: { readonly os: "bwrap" | "none"; readonly cgroup: boolean };
   /** test_1 snapshot 0 of the sandboxed run: what report pages show, so the package never runs again for images. */
-  readonly sample: { readonly hr: Float32Array; readonly lr: Float32Array; readonly prediction: Float32Array };
+  readonly sample: SampleVisuals;
 }
 
 function badPackage(dir: string, reason: string): never {
@@ -106,7 +115,22 @@ export async function readModelPackage(dirArg: string, deadline = Number.POSITIV
     throw err;
   });
   const counted = await countParameters(manifest);
-  return { ...manifest, integrity, parameters: counted ?? manifest.parameters };
+  return { ...manifest, integrity, integrityAliases: await tfjsWeightsIntegrity(manifest), parameters: counted ?? manifest.parameters };
+}
+
+/** `sha256-` over the concatenated weight files a TF.js model.json names, in manifest order (as models' weightsSha256). */
+async function tfjsWeightsIntegrity(manifest: PackageManifest): Promise<string[]> {
+  if (manifest.kind !== "tfjs") return [];
+  try {
+    const json = JSON.parse(await readFile(join(manifest.dir, manifest.entry), "utf8")) as {
+      weightsManifest?: { paths?: string[] }[];
+    };
+    const files = (json.weightsManifest ?? []).flatMap((g) => g.paths ?? []);
+    if (files.some((f) => f.split(/[\\/]/).includes("..") || f.startsWith("/"))) return [];
+    return [`sha256-${await sha256Files(files.map((f) => join(manifest.dir, f)))}`];
+  } catch {
+    return [];
+  }
 }
 
 const RUNNER = fileURLToPath(new URL("../runner/ci-runner.mjs", import.meta.url));
@@ -309,7 +333,7 @@ function completenessReasons(claims: SuperbenchResult, scored: SuperbenchResult)
   return reasons;
 }
 
-function identityReasons(claims: SuperbenchResult, scored: SuperbenchResult): string[] {
+function identityReasons(claims: SuperbenchResult, scored: SuperbenchResult, pkg: ModelPackage): string[] {
   const reasons: string[] = [];
   const check = (what: string, a: unknown, b: unknown) => {
     if (JSON.stringify(a) !== JSON.stringify(b))
@@ -323,7 +347,8 @@ function identityReasons(claims: SuperbenchResult, scored: SuperbenchResult): st
   check("task", claims.task.name, scored.task.name);
   check("mode", claims.mode, scored.mode);
   check("model", [claims.model.name, claims.model.version], [scored.model.name, scored.model.version]);
-  check("integrity", claims.model.integrity, scored.model.integrity);
+  if (!pkg.integrityAliases.includes(claims.model.integrity))
+    check("integrity", claims.model.integrity, scored.model.integrity);
   check("parameters", claims.model.parameters, scored.model.parameters);
   if (claims.subset !== undefined) reasons.push("claims cover a subset (--limit or --shard): claim the full CI split");
   return reasons;
@@ -423,7 +448,7 @@ export function isLeak(pub: { rfne: number | null; ci: readonly [number | null, 
 export async function ciScore(packageDir: string, options: CiScoreOptions = {}): Promise<CiScoreOutcome> {
   const sandbox = options.sandbox ?? true;
   if (sandbox) {
-    const probe = probeSandbox();
+    const probe = probeSandbox(options.searchPath);
     if (!probe.ok)
       throw new FieldbenchError(
         "BACKEND_UNAVAILABLE",
@@ -520,18 +545,19 @@ export async function ciScore(packageDir: string, options: CiScoreOptions = {}):
   };
   const first = pub.get("test_1") as { hr: Float32Array[]; input: RunnerInput };
   const size = spec.channels.length * spec.hr[0] * spec.hr[1];
-  const lrSize = first.input.values.length / (first.input.shape[0] as number);
-  const sample = {
-    hr: first.hr[0] as Float32Array,
-    lr: first.input.values.slice(0, lrSize),
-    prediction: (predictions[0] as Float32Array).slice(0, size),
-  };
+  const sample = await visualsFromSnapshot(
+    spec,
+    first.hr[0] as Float32Array,
+    first.input.values,
+    first.input.shape.slice(1),
+    (predictions[0] as Float32Array).subarray(0, size),
+  );
   const common = { package: pkg, result, isolation, sample, ...(heldOut === undefined ? {} : { heldOut }) };
   if (claims === undefined) return { ...common, accepted: !heldOut?.leak, reasons };
   const diffs = compareClaims(claims, result);
   const bad = diffs.filter((d) => !d.ok);
   reasons.unshift(
-    ...identityReasons(claims, result),
+    ...identityReasons(claims, result, pkg),
     ...completenessReasons(claims, result),
     ...(bad.length > 0 ? [`${bad.length} of ${diffs.length} claimed values not reproduced`] : []),
   );

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runMain } from "../testing.js";
 
 const examples = new URL("../../../../examples/model-packages/", import.meta.url).pathname;
+const hostile = new URL("../../../superbench/fixtures/hostile/", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "fieldbench-cli-ci-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,10 +31,58 @@ describe("fieldbench ci-score", () => {
   }, 60_000);
 
   it("exits 2 with one line for a hostile package and for a bad flag", async () => {
-    const r = await runMain(["ci-score", join(examples, "hostile-read-truth")], dir);
+    const r = await runMain(["ci-score", join(hostile, "read-truth")], dir);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/stopped by the sandbox/);
     expect((await runMain(["ci-score", join(examples, "js-bicubic"), "--timeout", "0"], dir)).code).toBe(2);
   });
+
+  it("refuses to run untrusted code without bubblewrap (exit 2, what to install) unless --no-sandbox", async () => {
+    const pkg = join(examples, "js-bicubic");
+    const r = await runMain(["ci-score", pkg], dir, { PATH: "/nonexistent" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^fieldbench: cannot sandbox untrusted code: bubblewrap \(bwrap\) is not installed: apt-get install bubblewrap; pass --no-sandbox only for packages you trust\n$/,
+    );
+    const plain = await runMain(["ci-score", pkg, "--no-sandbox", "--json"], dir, { PATH: "/nonexistent" });
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout).isolation).toEqual({ os: "none", cgroup: false });
+    expect(plain.stderr).toMatch(/--no-sandbox: the package runs without bubblewrap/);
+  }, 30_000);
+
+  it("attack 9: a package name with ANSI codes and a `::error` workflow command is printed escaped", async () => {
+    const pkg = join(dir, "ansi");
+    mkdirSync(pkg);
+    // Nearest-neighbour upsampling, self-contained (a package outside the repository cannot import fieldbench).
+    writeFileSync(
+      join(pkg, "index.mjs"),
+      `export function createModel() {
+  return { predict: async (lr, [n, c, h, w], { scale }) => {
+    const out = new Float32Array(n * c * h * w * scale * scale);
+    for (let p = 0; p < n * c; p++) for (let y = 0; y < h * scale; y++) for (let x = 0; x < w * scale; x++)
+      out[(p * h * scale + y) * w * scale + x] = lr[(p * h + Math.floor(y / scale)) * w + Math.floor(x / scale)];
+    return out;
+  } };
+}
+`,
+    );
+    const name = "x\u001b[2J\n::error file=a::pwned";
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name, version: "1.0.0", type: "module", fieldbench: { kind: "js", entry: "index.mjs" } }));
+    const r = await runMain(["ci-score", pkg], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/\u001b|\n::error/);
+    expect(r.stdout).toMatch(/^x\\u001b\[2J\\u000a::error file=a::pwned@1\.0\.0 \(js\): test_1 rfne \d/);
+  }, 30_000);
+
+  it("writes the sandboxed run's sample, which `report --sample` shows without running the package again", async () => {
+    const pkg = join(examples, "js-bicubic");
+    const r = await runMain(["ci-score", pkg, "--out", "rescored.json", "--sample", "sample.json"], dir);
+    expect(r.code).toBe(0);
+    const sample = JSON.parse(readFileSync(join(dir, "sample.json"), "utf8"));
+    expect(sample).toMatchObject({ hr: { height: 256, width: 256 }, lr: { height: 32, width: 32 } });
+    const report = await runMain(["report", "rescored.json", "--sample", "sample.json", "--out", "report", "--json"], dir);
+    expect(report.stderr).toBe("");
+    expect(JSON.parse(report.stdout).visuals).toBe(true);
+  }, 60_000);
 });
