@@ -12,7 +12,7 @@ import {
 } from "@fieldbench/leaderboard";
 import { FieldbenchError } from "@fieldbench/core";
 import { modelNames } from "@fieldbench/models";
-import { SPEC_VERSION, readResultFile, readSampleFile, sampleVisuals } from "@fieldbench/superbench";
+import { SPEC_VERSION, TASK_NAMES, readResultFile, readSampleFile, sampleVisuals } from "@fieldbench/superbench";
 
 /**
  * Glue between the leaderboard (tables, site rendering) and superbench (spec version; re-running models for the
@@ -37,7 +37,7 @@ export function buildWithSite(root: string, options: { images: boolean } = { ima
 }
 
 export function submitWithSite(path: string, root: string): Promise<SubmitOutcome> {
-  return submitResult(path, root, SPEC_VERSION, { afterTables: siteWriter(true) });
+  return submitResult(path, root, SPEC_VERSION, { afterTables: siteWriter(true), knownTasks: TASK_NAMES });
 }
 
 /** `fieldbench report`: the leaderboard page for one result file, written to outDir. */

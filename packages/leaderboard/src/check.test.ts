@@ -74,3 +74,13 @@ describe("checkResult", () => {
     expect(() => parseKnownDatasets('{"datasets":[{"key":"x"}]}', "k.json")).toThrow(/k\.json: expected/);
   });
 });
+
+describe("the committed leaderboard under the submission checks", () => {
+  it("every committed result passes them (bounds, CIs containing their values, printable names)", async () => {
+    const { listResults } = await import("./store.js");
+    const root = new URL("../../../leaderboards/", import.meta.url).pathname;
+    const results = await listResults(root);
+    expect(results.length).toBeGreaterThan(10);
+    for (const { result, file } of results) expect(() => checkResult(result, context, file)).not.toThrow();
+  });
+});

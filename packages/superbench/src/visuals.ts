@@ -53,10 +53,16 @@ export async function sampleVisuals(
 ): Promise<SampleVisuals | undefined> {
   const name = options.model ?? result.model.name;
   if (!modelNames().includes(name)) return undefined;
+  let spec: DatasetSpec;
+  let task: ReturnType<typeof resolveTask>;
+  try {
+    spec = getDataset(result.dataset.key);
+    task = resolveTask(result.task.name, spec);
+  } catch {
+    return undefined; // a dataset or task this build does not know: numbers only
+  }
   const root = options.data ?? embeddedDataRoot(result.dataset.key);
   if (!existsSync(root)) return undefined;
-  const spec = getDataset(result.dataset.key);
-  const task = resolveTask(result.task.name, spec);
   let model: Awaited<ReturnType<typeof createModel>>;
   try {
     model = await createModel(name, {
