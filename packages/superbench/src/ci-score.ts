@@ -333,7 +333,11 @@ function completenessReasons(claims: SuperbenchResult, scored: SuperbenchResult)
   return reasons;
 }
 
-function identityReasons(claims: SuperbenchResult, scored: SuperbenchResult, pkg: ModelPackage): string[] {
+function identityReasons(
+  claims: SuperbenchResult,
+  scored: SuperbenchResult,
+  pkg: Pick<ModelPackage, "integrityAliases">,
+): string[] {
   const reasons: string[] = [];
   const check = (what: string, a: unknown, b: unknown) => {
     if (JSON.stringify(a) !== JSON.stringify(b))
@@ -352,6 +356,24 @@ function identityReasons(claims: SuperbenchResult, scored: SuperbenchResult, pkg
   check("parameters", claims.model.parameters, scored.model.parameters);
   if (claims.subset !== undefined) reasons.push("claims cover a subset (--limit or --shard): claim the full CI split");
   return reasons;
+}
+
+/** The claims against the re-scored run: the per-value diffs and every reason to refuse (empty when they hold). */
+export function judgeClaims(
+  claims: SuperbenchResult,
+  scored: SuperbenchResult,
+  pkg: Pick<ModelPackage, "integrityAliases">,
+): { diffs: MetricDiff[]; reasons: string[] } {
+  const diffs = compareClaims(claims, scored);
+  const bad = diffs.filter((d) => !d.ok).length;
+  return {
+    diffs,
+    reasons: [
+      ...identityReasons(claims, scored, pkg),
+      ...completenessReasons(claims, scored),
+      ...(bad > 0 ? [`${bad} of ${diffs.length} claimed values not reproduced`] : []),
+    ],
+  };
 }
 
 async function readClaims(path: string): Promise<SuperbenchResult> {
@@ -555,13 +577,9 @@ export async function ciScore(packageDir: string, options: CiScoreOptions = {}):
   );
   const common = { package: pkg, result, isolation, sample, ...(heldOut === undefined ? {} : { heldOut }) };
   if (claims === undefined) return { ...common, accepted: !heldOut?.leak, reasons };
-  const diffs = compareClaims(claims, result);
-  const bad = diffs.filter((d) => !d.ok);
-  reasons.unshift(
-    ...identityReasons(claims, result, pkg),
-    ...completenessReasons(claims, result),
-    ...(bad.length > 0 ? [`${bad.length} of ${diffs.length} claimed values not reproduced`] : []),
-  );
+  const judged = judgeClaims(claims, result, pkg);
+  const diffs = judged.diffs;
+  reasons.unshift(...judged.reasons);
   const refused = reasons.filter((r) => !r.startsWith("no held-out split"));
   return { ...common, diffs, accepted: refused.length === 0, reasons };
 }
