@@ -5,14 +5,14 @@ import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { FieldbenchError, deriveSeed, sha256Files } from "@fieldbench/core";
 import { type PackageManifest, countParameters, packageIntegrity, readPackageManifest } from "@fieldbench/models";
-import { RESULT_SCHEMA_ID, type SampleVisuals, type SplitResult, type SuperbenchResult, parseResult } from "@fieldbench/leaderboard";
+import { type SampleVisuals, type SplitResult, type SuperbenchResult, parseResult } from "@fieldbench/leaderboard";
 import { type AggregateScore, aggregateScores, scoreSnapshot, type SnapshotScore } from "@fieldbench/metrics";
 import { type DatasetSpec, TEST_SPLITS, type TestSplit, getDataset } from "./datasets.js";
 import { type MetricMode, makeLowRes, scoreOptions } from "./evaluate.js";
 import { HELD_OUT_RECIPES, type NsktRecipe, type SecretSeed, generateHeldOut, solverSeed } from "./held-out.js";
 import { checkPackageFiles } from "./intake.js";
 import { checksumSplits, openSplit } from "./reader.js";
-import { SPEC_VERSION, describeHardware, finiteOrNull, harnessVersion, splitResult } from "./results.js";
+import { describeHardware, finiteOrNull, harnessVersion, runIdentity, splitResult } from "./results.js";
 import { embeddedDataRoot } from "./run.js";
 import { DEFAULT_SANDBOX_LIMITS, SANDBOX_SCRATCH, probeSandbox, startSandboxed } from "./sandbox.js";
 import { DEFAULT_TASK, type Task, resolveTask } from "./tasks.js";
@@ -541,21 +541,7 @@ export async function ciScore(packageDir: string, options: CiScoreOptions = {}):
       );
   }
   const result: SuperbenchResult = {
-    schema: RESULT_SCHEMA_ID,
-    suite: { name: "superbench", specVersion: SPEC_VERSION },
-    mode,
-    dataset: {
-      key: spec.key,
-      version: spec.version,
-      checksum: await checksumSplits(root, TEST_SPLITS),
-      channels: spec.channels.map((ch) => ch.name),
-    },
-    task: {
-      name: task.name,
-      degradation: task.degradation,
-      scale: task.scale,
-      ...(task.noiseRatio === undefined ? {} : { noiseRatio: task.noiseRatio }),
-    },
+    ...runIdentity(spec, task, mode, await checksumSplits(root, TEST_SPLITS)),
     model: { name: pkg.name, version: pkg.version, integrity: pkg.integrity, parameters: pkg.parameters },
     splits,
     hardware: describeHardware(),

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { runMain } from "../testing.js";
 
 const examples = new URL("../../../../examples/model-packages/", import.meta.url).pathname;
 const hostile = new URL("../../../superbench/fixtures/hostile/", import.meta.url).pathname;
+const nearest = new URL("../../../superbench/fixtures/nearest/", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "fieldbench-cli-ci-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,19 +55,8 @@ describe("fieldbench ci-score", () => {
   it("attack 9: a package name with ANSI codes and a `::error` workflow command is printed escaped", async () => {
     const pkg = join(dir, "ansi");
     mkdirSync(pkg);
-    // Nearest-neighbour upsampling, self-contained (a package outside the repository cannot import fieldbench).
-    writeFileSync(
-      join(pkg, "index.mjs"),
-      `export function createModel() {
-  return { predict: async (lr, [n, c, h, w], { scale }) => {
-    const out = new Float32Array(n * c * h * w * scale * scale);
-    for (let p = 0; p < n * c; p++) for (let y = 0; y < h * scale; y++) for (let x = 0; x < w * scale; x++)
-      out[(p * h * scale + y) * w * scale + x] = lr[(p * h + Math.floor(y / scale)) * w + Math.floor(x / scale)];
-    return out;
-  } };
-}
-`,
-    );
+    // Self-contained (a package outside the repository cannot import fieldbench).
+    copyFileSync(join(nearest, "index.mjs"), join(pkg, "index.mjs"));
     const name = "x\u001b[2J\n::error file=a::pwned";
     writeFileSync(join(pkg, "package.json"), JSON.stringify({ name, version: "1.0.0", type: "module", fieldbench: { kind: "js", entry: "index.mjs" } }));
     const r = await runMain(["ci-score", pkg], dir);
