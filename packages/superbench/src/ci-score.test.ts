@@ -245,6 +245,13 @@ describe("ciScore: hostile packages are stopped with a clear verdict", () => {
     });
   });
 
+  it("attack 6: hashing counts against the time limit (it used to run before the clock started)", async () => {
+    await expect(ciScore(join(examples, "tfjs-srcnn"), { timeoutMs: 1 })).rejects.toMatchObject({
+      code: "BAD_PACKAGE",
+      message: expect.stringMatching(/hashing the package did not finish within the time limit/),
+    });
+  });
+
   it("kills a package that allocates beyond the memory limit", async () => {
     const pkg = join(dir, "hog");
     mkdirSync(pkg);

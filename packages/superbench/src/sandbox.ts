@@ -163,12 +163,20 @@ function makeCgroup(limits: SandboxLimits): RunCgroup | undefined {
   }
 }
 
-function removeDirs(dirs: readonly string[]): void {
-  for (const d of [...dirs].reverse()) {
+/**
+ * Removes the run's cgroup folders. The kernel refuses (EBUSY) while the last processes of the PID namespace are
+ * still being reaped after bwrap's exit, so it retries for up to 2 s in the background.
+ */
+function removeDirs(dirs: readonly string[], attempt = 0): void {
+  const left = [...dirs].reverse().filter((d) => {
     try {
       rmdirSync(d);
-    } catch {}
-  }
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code !== "ENOENT";
+    }
+  });
+  if (left.length > 0 && attempt < 40) setTimeout(() => removeDirs(left.reverse(), attempt + 1), 50).unref();
 }
 
 /** Resident set of a process and all its descendants (the sandbox's PID namespace seen from outside). */
