@@ -245,6 +245,13 @@ describe("ciScore: hostile packages are stopped with a clear verdict", () => {
     });
   });
 
+  it("attack 4: fieldbench's own generator is not visible in the sandbox (no re-simulating the public split)", async () => {
+    await expect(ciScore(join(hostile, "resimulate"))).rejects.toMatchObject({
+      code: "BAD_PACKAGE",
+      message: expect.stringMatching(/ERR_MODULE_NOT_FOUND: Cannot find package '@fieldbench\/datagen'/),
+    });
+  }, 30_000);
+
   it("attack 6: hashing counts against the time limit (it used to run before the clock started)", async () => {
     await expect(ciScore(join(examples, "tfjs-srcnn"), { timeoutMs: 1 })).rejects.toMatchObject({
       code: "BAD_PACKAGE",
