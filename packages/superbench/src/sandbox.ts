@@ -21,11 +21,11 @@ export interface SandboxLimits {
   readonly scratchMb: number;
   /** RLIMIT_NOFILE: also bounds the sockets a package can hold open (kernel memory). */
   readonly openFiles: number;
-  /** RLIMIT_NPROC and pids.max: threads count as processes. */
+  /** RLIMIT_NPROC and pids.max: threads count as processes, and RLIMIT_NPROC counts all of the user's. */
   readonly processes: number;
 }
 
-export const DEFAULT_SANDBOX_LIMITS = { scratchMb: 256, openFiles: 256, processes: 256 } as const;
+export const DEFAULT_SANDBOX_LIMITS = { scratchMb: 256, openFiles: 256, processes: 1024 } as const;
 
 /** Where the scratch tmpfs is mounted inside the sandbox (the runner's cwd and only writable path). */
 export const SANDBOX_SCRATCH = "/scratch";
