@@ -147,6 +147,8 @@ export function checkResult(value: unknown, context: CheckContext, path = "resul
     if (text.length > 200) refuse(path, `${what} is longer than 200 characters`);
   }
   checkNumbers(path, result);
+  if (result.heldOut?.leak === true)
+    refuse(path, "ci-score flagged it as leaking: its public score beats its held-out score (docs/security.md)");
   return result;
 }
 
