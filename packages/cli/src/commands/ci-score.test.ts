@@ -11,7 +11,9 @@ const dir = mkdtempSync(join(tmpdir(), "fieldbench-cli-ci-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("fieldbench ci-score", () => {
-  it("accepts the TF.js example against claims from an ordinary run (exit 0), rejects 5% better ones (exit 1)", async () => {
+  // TF.js inference on the CPU takes ~13 s a run on an idle core (npm run bench sandbox); the limit leaves room for
+  // a loaded CI machine.
+  it("accepts the TF.js example against claims from an ordinary run (exit 0)", async () => {
     const pkg = join(examples, "tfjs-srcnn");
     const run = await runMain(["run", "superbench", "--model", pkg, "--quiet", "--out", "claims.json"], dir);
     expect(run.code).toBe(0);
@@ -19,15 +21,20 @@ describe("fieldbench ci-score", () => {
     expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/accepted: all \d+ claimed values reproduced/);
+  }, 120_000);
 
-    const claims = JSON.parse(readFileSync(join(dir, "claims.json"), "utf8"));
+  it("rejects claims 5% better than the package scores (exit 1), with the diff table", async () => {
+    const pkg = join(examples, "js-bicubic");
+    const run = await runMain(["run", "superbench", "--model", pkg, "--quiet", "--out", "js-claims.json"], dir);
+    expect(run.code).toBe(0);
+    const claims = JSON.parse(readFileSync(join(dir, "js-claims.json"), "utf8"));
     claims.splits.test_2.metrics.rfne *= 0.95;
     writeFileSync(join(dir, "inflated.json"), JSON.stringify(claims));
     const bad = await runMain(["ci-score", pkg, "--claims", "inflated.json"], dir);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/\| test_2 \| rfne \| [0-9.]+ \| [0-9.]+ \| 5\.263% \| MISMATCH \|/); // 1/0.95 - 1
     expect(bad.stderr).toMatch(
-      /^fieldbench: claims of @fieldbench-models\/srcnn-nskt_mini-bicubic-x8 rejected: 1 of \d+ claimed values not reproduced\n$/,
+      /^fieldbench: claims of fieldbench-example-js-bicubic rejected: 1 of \d+ claimed values not reproduced\n$/,
     );
   }, 60_000);
 
