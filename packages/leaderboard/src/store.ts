@@ -118,6 +118,13 @@ function subdirs(path: string): string[] {
     .sort();
 }
 
+/** One stored result file, schema-checked. */
+export async function readStoredResult(path: string): Promise<SuperbenchResult> {
+  const parsed = parseResult(await readJson(path));
+  if (!parsed.ok) throw new FieldbenchError("SCHEMA_INVALID", `${path}: ${parsed.error}`, { path });
+  return parsed.result;
+}
+
 /** Every committed result file under <root>/superbench/<dataset>/<task>/, schema-checked, in path order. */
 export async function listResults(root: string): Promise<StoredResult[]> {
   const out: StoredResult[] = [];
@@ -130,9 +137,7 @@ export async function listResults(root: string): Promise<StoredResult[]> {
         .sort();
       for (const f of files) {
         const path = join(dir, f);
-        const parsed = parseResult(await readJson(path));
-        if (!parsed.ok) throw new FieldbenchError("SCHEMA_INVALID", `${path}: ${parsed.error}`, { path });
-        out.push({ result: parsed.result, file: relative(root, path).split("\\").join("/") });
+        out.push({ result: await readStoredResult(path), file: relative(root, path).split("\\").join("/") });
       }
     }
   }
@@ -140,7 +145,16 @@ export async function listResults(root: string): Promise<StoredResult[]> {
 }
 
 /** Reads and checks a result file for submission (checkResult with the root's known-datasets registry). */
-export async function readSubmission(path: string, root: string, specVersion: string): Promise<SuperbenchResult> {
+export async function readSubmission(
+  path: string,
+  root: string,
+  specVersion: string,
+  knownTasks?: readonly string[],
+): Promise<SuperbenchResult> {
   const knownDatasets = await loadKnownDatasets(root);
-  return checkResult(await readJson(path), { specVersion, knownDatasets }, path);
+  return checkResult(
+    await readJson(path),
+    { specVersion, knownDatasets, ...(knownTasks === undefined ? {} : { knownTasks }) },
+    path,
+  );
 }

@@ -12,11 +12,11 @@ import {
 } from "@fieldbench/core";
 import { aggregateScores, type SnapshotScore } from "@fieldbench/metrics";
 import { createModel } from "@fieldbench/models";
-import { RESULT_SCHEMA_ID, parseResult, type SuperbenchResult } from "@fieldbench/leaderboard";
+import { parseResult, type SuperbenchResult } from "@fieldbench/leaderboard";
 import { DEFAULT_DATASET, type DatasetSpec, TEST_SPLITS, type TestSplit, getDataset } from "./datasets.js";
 import { type MetricMode, evaluateSnapshot } from "./evaluate.js";
 import { type SplitReader, checksumSplits, openSplit } from "./reader.js";
-import { SPEC_VERSION, describeHardware, harnessVersion, splitResult } from "./results.js";
+import { SPEC_VERSION, describeHardware, harnessVersion, runIdentity, splitResult } from "./results.js";
 import { loadSidecar, openSidecar, removeSidecar, sidecarPath, type SnapshotRecord } from "./sidecar.js";
 import { formatResultTable } from "./table.js";
 import { DEFAULT_TASK, resolveTask } from "./tasks.js";
@@ -182,16 +182,7 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
     }
     const previousSeconds = previous.reduce((s, r) => s + r.seconds, 0);
     const result: SuperbenchResult = {
-      schema: RESULT_SCHEMA_ID,
-      suite: { name: "superbench", specVersion: SPEC_VERSION },
-      mode,
-      dataset: { key: spec.key, version: spec.version, checksum, channels: spec.channels.map((c) => c.name) },
-      task: {
-        name: task.name,
-        degradation: task.degradation,
-        scale: task.scale,
-        ...(task.noiseRatio === undefined ? {} : { noiseRatio: task.noiseRatio }),
-      },
+      ...runIdentity(spec, task, mode, checksum),
       model: { name: model.name, version: model.version, integrity: model.integrity, parameters: model.parameters },
       splits,
       ...(options.limit === undefined && options.shard === undefined
