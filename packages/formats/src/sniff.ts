@@ -1,4 +1,5 @@
 import type { FormatName, Probe } from "./types.js";
+import { isZarrDirectory } from "./zarr-sniff.js";
 
 /**
  * Format sniffing from bytes, never from the file extension. Each test is cheap and pure so that
@@ -6,7 +7,7 @@ import type { FormatName, Probe } from "./types.js";
  */
 export function sniffFormat(probe: Probe): FormatName | undefined {
   if (probe.isUrl) return "zarr";
-  if (probe.isDirectory) return isZarrListing(probe.entries) ? "zarr" : undefined;
+  if (probe.isDirectory) return isZarrDirectory(probe.path, probe.entries) ? "zarr" : undefined;
   const head = probe.head;
   if (isNetcdf3(head)) return "netcdf3";
   if (hdf5SuperblockOffset(head) !== undefined) return looksLikeNetcdf4(head) ? "netcdf4" : "hdf5";
