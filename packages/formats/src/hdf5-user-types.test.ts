@@ -4,6 +4,7 @@ import { isFieldbenchError } from "@fieldbench/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeFile } from "./inspect.js";
 import { openFile } from "./open.js";
+import { PY_NC_NAMES } from "./netcdf4-python.test-helper.js";
 import type { OpenFile } from "./types.js";
 
 // netcdf4.user-types.nc is written by ncgen from tools/fixtures/netcdf4-user-types.cdl (tools/fixtures/hdf5.py).
@@ -27,13 +28,7 @@ import numpy as np, netCDF4
 warnings.simplefilter("ignore")
 ds = netCDF4.Dataset(sys.argv[1])
 out = {"dims": {}, "variables": []}
-def prefix(g):
-    p = g.path.strip("/")
-    return p + "/" if p else ""
-def dim_key(v, name):
-    g = v.group()
-    while name not in g.dimensions: g = g.parent
-    return prefix(g) + name
+${PY_NC_NAMES}
 def walk(g):
     for d in g.dimensions.values(): out["dims"][prefix(g) + d.name] = len(d)
     for v in g.variables.values():
