@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSha256 } from "@fieldbench/core";
 import { openFile } from "@fieldbench/formats";
-import { makeTimer } from "../../../tools/bench-kit.mjs";
+import { PYTHON_TIMING, formatTiming, makeTimer } from "../../../tools/bench-kit.mjs";
 
 const REPEATS = 9;
 const timeIt = makeTimer(REPEATS);
@@ -27,11 +27,9 @@ field = (np.sin(3 * x) * np.cos(5 * y) + 0.05 * np.random.default_rng(0).standar
 with netCDF4.Dataset(path, "w") as ds:
     ds.createDimension("y", n); ds.createDimension("x", n)
     ds.createVariable("u", "f4", ("y", "x"), zlib=True, shuffle=True, complevel=4, chunksizes=(256, 256))[:] = field
+${PYTHON_TIMING}
 def median(f):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter(); data = f(); times.append(time.perf_counter() - t0)
-    return sorted(times)[len(times) // 2] * 1000, data
+    return timing(f, repeats)
 def with_h5py():
     with h5py.File(path, "r") as f: return f["u"][...]
 def with_netcdf4():
@@ -75,16 +73,20 @@ try {
   }
 
   const rows = [
-    ["fieldbench: openFile + read + close", whole.ms, reference.h5py, "h5py"],
-    ["fieldbench: read on an open file", readOnly.ms, reference.h5py, "h5py"],
-    ["fieldbench: openFile + read + close", whole.ms, reference.netcdf4, "netCDF4-python"],
+    ["fieldbench: openFile + read + close", whole, reference.h5py, "h5py"],
+    ["fieldbench: read on an open file", readOnly, reference.h5py, "h5py"],
+    ["fieldbench: openFile + read + close", whole, reference.netcdf4, "netCDF4-python"],
   ];
-  console.log(`One ${N}x${N} float32 field, NetCDF4 zlib level 4 + shuffle, 256x256 chunks; median of ${REPEATS}.`);
+  console.log(
+    `One ${N}x${N} float32 field, NetCDF4 zlib level 4 + shuffle, 256x256 chunks; median (min-max) of ${REPEATS} runs.`,
+  );
   console.log("Values checked identical (sha256 of the float32 bytes) across fieldbench, h5py and netCDF4-python.\n");
-  console.log("| what | fieldbench (ms) | reference | reference (ms) | ratio |");
+  console.log("| what | fieldbench (ms) | reference | reference (ms) | ratio of medians |");
   console.log("| --- | --- | --- | --- | --- |");
   for (const [what, ours, theirs, name] of rows) {
-    console.log(`| ${what} | ${ours.toFixed(1)} | ${name} | ${theirs.toFixed(1)} | ${(ours / theirs).toFixed(2)} |`);
+    console.log(
+      `| ${what} | ${formatTiming(ours)} | ${name} | ${formatTiming(theirs)} | ${(ours.ms / theirs.ms).toFixed(2)} |`,
+    );
   }
   console.log(
     `\nh5wasm worker start-up (first openFile in the process): ${startupMs.toFixed(0)} ms, not in the medians.`,

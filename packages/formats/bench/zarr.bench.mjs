@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, normalize } from "node:path";
 import { openFile } from "@fieldbench/formats";
-import { makeTimer } from "../../../tools/bench-kit.mjs";
+import { PYTHON_TIMING, formatTiming, makeTimer } from "../../../tools/bench-kit.mjs";
 
 const REPEATS = 10;
 const timeIt = makeTimer(REPEATS);
@@ -30,17 +30,14 @@ root, n, chunk, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(s
 stores = json.loads(sys.argv[5])
 y, x = np.meshgrid(np.linspace(0, 8 * np.pi, n), np.linspace(0, 8 * np.pi, n), indexing="ij")
 field = (np.sin(y) * np.cos(x) * 10 + np.random.default_rng(0).standard_normal((n, n)) * 0.1).astype("f4")
+${PYTHON_TIMING}
 out = {}
 for name, compressor in stores:
     path = root + "/" + name
     z = zarr.open_array(path, mode="w", shape=(n, n), chunks=(chunk, chunk), dtype="f4", compressor=eval(compressor))
     z[...] = field
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        data = zarr.open_array(path, mode="r")[...]
-        times.append(time.perf_counter() - t0)
-    out[name] = {"ms": sorted(times)[len(times) // 2] * 1000, "sum": float(data.astype("f8").sum())}
+    t, data = timing(lambda: zarr.open_array(path, mode="r")[...], repeats)
+    out[name] = {"timing": t, "sum": float(data.astype("f8").sum())}
 json.dump(out, sys.stdout)
 `;
 
@@ -95,27 +92,27 @@ try {
     const path = join(dir, name);
     const ours = await timeIt(() => readField(path));
     checkSum(ours.result, reference[name].sum, label);
-    rows.push([label, ours.ms, reference[name].ms]);
+    rows.push([label, ours, reference[name].timing]);
   }
   const server = await serve(dir);
   try {
     const url = `http://127.0.0.1:${server.address().port}/blosc-lz4/field.zarr`;
     const remote = await timeIt(() => readField(url));
     checkSum(remote.result, reference["blosc-lz4/field.zarr"].sum, "http");
-    rows.push(["blosc lz4 + shuffle over HTTP (127.0.0.1)", remote.ms, Number.NaN]);
+    rows.push(["blosc lz4 + shuffle over HTTP (127.0.0.1)", remote, undefined]);
   } finally {
     server.close();
   }
 
   console.log(
-    `Read one ${N}x${N} float32 field from a Zarr v2 store, ${CHUNK}x${CHUNK} chunks (median of ${REPEATS}, open + read)\n`,
+    `Read one ${N}x${N} float32 field from a Zarr v2 store, ${CHUNK}x${CHUNK} chunks (median (min-max) of ${REPEATS}, open + read)\n`,
   );
-  console.log("| store | fieldbench (ms) | zarr-python 2.13 (ms) | ratio fieldbench / zarr-python |");
+  console.log("| store | fieldbench (ms) | zarr-python 2.13 (ms) | ratio of medians fieldbench / zarr-python |");
   console.log("| --- | ---: | ---: | ---: |");
   for (const [label, ours, theirs] of rows) {
-    const ref = Number.isNaN(theirs) ? "n/a" : theirs.toFixed(1);
-    const ratio = Number.isNaN(theirs) ? "n/a" : (ours / theirs).toFixed(2);
-    console.log(`| ${label} | ${ours.toFixed(1)} | ${ref} | ${ratio} |`);
+    const ref = theirs === undefined ? "n/a" : formatTiming(theirs);
+    const ratio = theirs === undefined ? "n/a" : (ours.ms / theirs.ms).toFixed(2);
+    console.log(`| ${label} | ${formatTiming(ours)} | ${ref} | ${ratio} |`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

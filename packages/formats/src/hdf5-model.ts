@@ -1,5 +1,5 @@
 import type { AttrValue, Attrs, DType } from "@fieldbench/core";
-import type { VariableInfo } from "./types.js";
+import type { UserDType, VariableInfo } from "./types.js";
 
 /** What the h5wasm worker reports about a file (worker/hdf5-worker.mjs): raw, uninterpreted. */
 export interface RawTree {
@@ -23,6 +23,10 @@ export interface RawType {
   vlen: boolean;
   littleEndian: boolean;
   enumBase: { class: number; size: number; signed: boolean } | null;
+  /** Compound members (absent from workers of older trees). */
+  members?: { name: string; type: RawType }[] | null;
+  /** A vlen sequence's element type. */
+  vlenBase?: RawType | null;
 }
 
 export interface RawDataset {
@@ -39,6 +43,7 @@ export interface RawDataset {
 
 /** A variable as the reader exposes it, plus where it lives in the file and how it is filtered. */
 export interface Hdf5Variable extends VariableInfo {
+  readonly dtype: DType;
   readonly datasetPath: string;
   readonly filterIds: readonly { id: number; name: string }[];
 }
@@ -48,7 +53,9 @@ export interface Hdf5Model {
   dims: Record<string, number>;
   attrs: Attrs;
   variables: Hdf5Variable[];
-  /** Datasets with a type fieldbench does not expose (compound, float16, references, ...). */
+  /** netCDF-4 user-defined types (compound, vlen, opaque): listed as ncdump lists them, never read. */
+  userTyped: VariableInfo[];
+  /** Datasets with a type fieldbench does not expose (float16, references, ...). */
   unsupported: { name: string; reason: string }[];
 }
 
@@ -105,7 +112,8 @@ export function buildModel(tree: RawTree): Hdf5Model {
   const phony = createPhonyDims();
   const axisDims = new Map<RawDataset, string[]>();
   for (const dataset of postOrder(tree)) {
-    if (isPlaceholderScale(dataset) || dtypeOf(dataset.type) === undefined) continue;
+    if (isPlaceholderScale(dataset) || (dtypeOf(dataset.type) === undefined && userDTypeOf(dataset.type) === undefined))
+      continue;
     const group = groupOf(stripSlash(dataset.path));
     const dims = dataset.shape.map(
       (n, axis) => namedDim(dataset, axis, dimIds, scaleKeys) ?? phony.take(group, n, dataset.path),
@@ -114,19 +122,34 @@ export function buildModel(tree: RawTree): Hdf5Model {
     axisDims.set(dataset, dims);
   }
   const variables: Hdf5Variable[] = [];
+  const userTyped: VariableInfo[] = [];
   const unsupported: { name: string; reason: string }[] = [];
   for (const dataset of tree.datasets) {
-    const name = stripSlash(dataset.path);
+    const name = netcdfName(stripSlash(dataset.path));
     if (isPlaceholderScale(dataset)) continue;
     const dtype = dtypeOf(dataset.type);
+    const userDType = userDTypeOf(dataset.type);
     const dims = axisDims.get(dataset);
-    if (dtype === undefined || dims === undefined) {
+    if ((dtype === undefined && userDType === undefined) || dims === undefined) {
       unsupported.push({ name, reason: describeType(dataset.type) });
       continue;
     }
+    // Every variable's axes count toward its dims' lengths: an unlimited dim used only by a compound
+    // variable is as long as that variable, not its 0-length placeholder scale.
     dims.forEach((dim, axis) => {
       dimLengths.set(dim, Math.max(dimLengths.get(dim) ?? 0, dataset.shape[axis] ?? 0));
     });
+    if (dtype === undefined) {
+      userTyped.push({
+        name,
+        dtype: userDType as UserDType,
+        shape: [...dataset.shape],
+        dims,
+        attrs: toAttrs(dataset.attrs, new Set()),
+        userType: userTypeOf(dataset.type),
+      });
+      continue;
+    }
     variables.push({
       name,
       dtype,
@@ -153,7 +176,14 @@ export function buildModel(tree: RawTree): Hdf5Model {
     }
   }
   const isNetcdf = scales.length > 0 || rootAttrs.some((a) => a.name === "_NCProperties");
-  return { format: isNetcdf ? "netcdf4" : "hdf5", dims: Object.fromEntries(dimLengths), attrs, variables, unsupported };
+  return {
+    format: isNetcdf ? "netcdf4" : "hdf5",
+    dims: Object.fromEntries(dimLengths),
+    attrs,
+    variables,
+    userTyped,
+    unsupported,
+  };
 }
 
 /** Datasets ordered as netCDF-C visits them: each group's subgroups (depth-first) before its own datasets. */
@@ -244,6 +274,36 @@ export function dtypeOf(type: RawType): DType | undefined {
   if (base.class === H5T_FLOAT) return base.size === 4 ? "float32" : base.size === 8 ? "float64" : undefined;
   if (type.class === H5T_STRING) return !type.vlen && type.size === 1 ? "char" : "string";
   return undefined;
+}
+
+/**
+ * netCDF-C stores a variable named like a dimension it is not the coordinate of (`float x(y)` beside
+ * dim `x`) as `_nc4_non_coord_x`, since the dataset `x` is the dim's scale; its netCDF name is `x`.
+ */
+const NON_COORD_PREFIX = "_nc4_non_coord_";
+
+function netcdfName(path: string): string {
+  const slash = path.lastIndexOf("/");
+  const leaf = path.slice(slash + 1);
+  return leaf.startsWith(NON_COORD_PREFIX) ? `${path.slice(0, slash + 1)}${leaf.slice(NON_COORD_PREFIX.length)}` : path;
+}
+
+const USER_DTYPES: Readonly<Record<number, UserDType>> = { 5: "opaque", 6: "compound", 9: "vlen" };
+
+function userDTypeOf(type: RawType): UserDType | undefined {
+  // A vlen of characters is a string (dtypeOf's business), not a sequence.
+  if (type.class === 9 && type.vlenBase?.class === H5T_STRING) return undefined;
+  return USER_DTYPES[type.class];
+}
+
+/** What ncdump -h would say of the type: compound members with their dtypes, a vlen's base, an opaque's size. */
+function userTypeOf(type: RawType): NonNullable<VariableInfo["userType"]> {
+  const name = (t: RawType) => dtypeOf(t) ?? userDTypeOf(t) ?? `class ${t.class}`;
+  if (type.class === 6) {
+    return { kind: "compound", members: (type.members ?? []).map((m) => ({ name: m.name, dtype: name(m.type) })) };
+  }
+  if (type.class === 9) return { kind: "vlen", ...(type.vlenBase ? { base: name(type.vlenBase) } : {}) };
+  return { kind: "opaque", size: type.size };
 }
 
 function describeType(type: RawType): string {

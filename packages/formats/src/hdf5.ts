@@ -37,11 +37,19 @@ async function openHdf5(path: string): Promise<OpenFile> {
     path,
     dims: model.dims,
     attrs: model.attrs,
-    variables: model.variables,
+    variables: [...model.variables, ...model.userTyped],
     ...(skipped.length === 0 ? {} : { extra: { hdf5: { skipped } } }),
     read: async (name: string, selection?: Selection): Promise<RawArray> => {
       if (closed) throw new FieldbenchError("BAD_USAGE", `${path}: read after close`, { path });
       const variable = byName.get(name.replace(/^\/+/, ""));
+      const userTyped = model.userTyped.find((v) => v.name === name.replace(/^\/+/, ""));
+      if (userTyped !== undefined) {
+        throw new FieldbenchError(
+          "UNSUPPORTED",
+          `${path}: variable ${userTyped.name} has a netCDF-4 ${userTyped.dtype} type, which fieldbench lists but does not read as an array`,
+          { path },
+        );
+      }
       if (variable === undefined) {
         throw new FieldbenchError("VARIABLE_NOT_FOUND", `${path}: no variable "${name}"`, { path });
       }

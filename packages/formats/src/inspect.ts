@@ -25,6 +25,7 @@ export function describeFile(file: OpenFile): InspectReport {
       shape: [...v.shape],
       dims: [...v.dims],
       attrs: jsonAttrs(v.attrs),
+      ...(v.userType === undefined ? {} : { userType: v.userType }),
     })),
     ...(file.extra ?? {}),
   };

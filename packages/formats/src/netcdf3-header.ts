@@ -198,9 +198,12 @@ function readList<T>(
 function readName(c: Cursor, version: Nc3Version, what: string): string {
   const length = c.nonNeg(version, `${what} name length`);
   if (length > c.remaining()) throw c.corrupt(`has a ${what} name of ${length} bytes at byte ${c.pos}, beyond the end`);
-  const name = utf8.decode(c.slice(length, `${what} name`));
+  const bytes = c.slice(length, `${what} name`);
   c.skipPadding(length, `${what} name padding`);
-  return name;
+  // Some writers count the NUL padding in the name length ("pp\0\0\0\0\0\0"); netCDF-C keeps names as C
+  // strings, so the name ends at the first NUL, and so does every reader built on it.
+  const nul = bytes.indexOf(0);
+  return utf8.decode(nul < 0 ? bytes : bytes.subarray(0, nul));
 }
 
 function readDim(c: Cursor, version: Nc3Version): Nc3Dim {

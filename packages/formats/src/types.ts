@@ -6,11 +6,25 @@ import type { Attrs, DType, NumericArray } from "@fieldbench/core";
  */
 export type FormatName = string;
 
+/**
+ * netCDF-4 / HDF5 user-defined types fieldbench lists but does not read as arrays: compound (a struct per
+ * element), vlen (a variable-length sequence per element) and opaque (fixed-size bytes). `inspect` shows
+ * them as ncdump does; reading one is refused with UNSUPPORTED.
+ */
+export type UserDType = "compound" | "vlen" | "opaque";
+
 /** What a file stores for one variable: metadata only, read without touching the data. */
 export interface VariableInfo {
   /** Name as stored; group members as `group/var`. */
   readonly name: string;
-  readonly dtype: DType;
+  readonly dtype: DType | UserDType;
+  /** The netCDF-4 type behind a user-defined dtype: compound members, a vlen's base type, an opaque's size. */
+  readonly userType?: {
+    readonly kind: UserDType;
+    readonly members?: readonly { readonly name: string; readonly dtype: string }[];
+    readonly base?: string;
+    readonly size?: number;
+  };
   readonly shape: readonly number[];
   readonly dims: readonly string[];
   /** Attributes as stored, CF packing attributes included (decoding is the CF layer's job). */

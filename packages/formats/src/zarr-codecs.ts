@@ -1,6 +1,7 @@
 import { gunzipSync, inflateSync } from "node:zlib";
 import { maxAllocationBytes } from "@fieldbench/core";
 import * as zarr from "zarrita";
+import { decodeBloscLz4 } from "./zarr-blosc.js";
 
 /** Bytes per element of zarrita's fixed-size data types; undefined for variable-size ones (strings, objects). */
 const ITEM_BYTES: Record<string, number> = {
@@ -57,6 +58,37 @@ function boundedCodec(name: string, inflate: Inflate) {
   };
 }
 
+interface BytesCodec {
+  decode(bytes: Uint8Array): Promise<Uint8Array>;
+}
+type CodecLoader = () => Promise<{ fromConfig(config: unknown, meta: ChunkMeta): BytesCodec }>;
+
+/**
+ * Blosc: LZ4 frames (zarr-python's default cname) decode in JavaScript (zarr-blosc.ts), bounded by the
+ * chunk's declared size; any other frame goes to zarrita's wasm c-blosc, created only when first needed.
+ */
+function bloscCodec(original: CodecLoader | undefined) {
+  return {
+    fromConfig(config: unknown, meta: ChunkMeta) {
+      const maxBytes = Math.max(1, decodedLimit(meta));
+      let fallback: Promise<BytesCodec> | undefined;
+      return {
+        kind: "bytes_to_bytes" as const,
+        encode(): never {
+          throw new Error("blosc encode is not used by the reader");
+        },
+        async decode(bytes: Uint8Array): Promise<Uint8Array> {
+          const decoded = decodeBloscLz4(bytes, maxBytes);
+          if (decoded !== undefined) return decoded;
+          if (original === undefined) throw new Error("no blosc decoder registered");
+          fallback ??= original().then((codec) => codec.fromConfig(config, meta));
+          return (await fallback).decode(bytes);
+        },
+      };
+    },
+  };
+}
+
 let installed = false;
 
 /**
@@ -73,6 +105,10 @@ export function installBoundedCodecs(): void {
   const registry = zarr.registry as unknown as Map<string, () => Promise<unknown>>;
   for (const key of ["gzip", "numcodecs.gzip"]) registry.set(key, async () => gzip);
   for (const key of ["zlib", "numcodecs.zlib"]) registry.set(key, async () => zlib);
+  for (const key of ["blosc", "numcodecs.blosc"]) {
+    const blosc = bloscCodec(registry.get(key) as CodecLoader | undefined);
+    registry.set(key, async () => blosc);
+  }
 }
 
 /** True when zarrita's registry has a decoder for this codec name (`numcodecs.zlib`, `zstd`, ...). */

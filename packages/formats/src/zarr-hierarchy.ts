@@ -1,4 +1,5 @@
 import { FieldbenchError, isFieldbenchError } from "@fieldbench/core";
+import { strictJsonBytes } from "./zarr-json.js";
 import { type ZarrNodeMeta, isObject, parseJson, parseV2Array, parseV3Node } from "./zarr-metadata.js";
 import { type StoreKey, type ZarrStore, assertSafeKey, isMetadataKey } from "./zarr-store.js";
 
@@ -36,6 +37,11 @@ const MAX_NODES = 100_000;
  * list, reduced to the children named in `options.variables`.
  */
 export async function discoverHierarchy(store: ZarrStore, options: DiscoverOptions = {}): Promise<ZarrHierarchy> {
+  const found = await findNodes(store, options);
+  return { ...found, store: strictMetadata(found.store) };
+}
+
+async function findNodes(store: ZarrStore, options: DiscoverOptions): Promise<ZarrHierarchy> {
   const rootV3 = await store.get("/zarr.json");
   if (rootV3 !== undefined) return discoverV3(store, parseJson(rootV3, where(store, "/zarr.json")), options);
   const consolidated = await store.get("/.zmetadata");
@@ -43,16 +49,58 @@ export async function discoverHierarchy(store: ZarrStore, options: DiscoverOptio
   const zarray = await store.get("/.zarray");
   if (zarray !== undefined) return { version: 2, nodes: [await readV2Node(store, "")], discovery: "root", store };
   const zgroup = await store.get("/.zgroup");
-  if (zgroup === undefined) {
-    throw new FieldbenchError(
-      "FILE_NOT_FOUND",
-      `${store.location}: no Zarr metadata (zarr.json, .zmetadata, .zarray or .zgroup) at the store root`,
-      { path: store.location },
-    );
-  }
+  if (zgroup === undefined) return implicitRoot(store, options);
   const root = await readV2Node(store, "");
   const children = store.list ? await walk(store, readV2Node) : await named(store, options, readV2Node);
   return { version: 2, nodes: [root, ...children], discovery: store.list ? "listing" : "root", store };
+}
+
+/**
+ * A root with no metadata of its own but arrays or groups below it (written by `zarr.open_array(store,
+ * path="t2m")` one variable at a time, or by tools that never write the root `.zgroup`). zarr-python opens
+ * each array by its path; the root is taken as an empty group, as the v3 spec's implicit groups were.
+ */
+async function implicitRoot(store: ZarrStore, options: DiscoverOptions): Promise<ZarrHierarchy> {
+  const children = store.list ? await walk(store, readV2OrV3Node) : await named(store, options, readV2OrV3Node);
+  if (children.length === 0) {
+    throw new FieldbenchError(
+      "FILE_NOT_FOUND",
+      `${store.location}: no Zarr metadata (zarr.json, .zmetadata, .zarray or .zgroup) at the store root or in the folders below it`,
+      { path: store.location },
+    );
+  }
+  const versions = new Set(children.map((c) => c.meta.version));
+  if (versions.size > 1) {
+    throw new FieldbenchError(
+      "CORRUPT_FILE",
+      `${store.location}: mixes Zarr v2 and v3 nodes below a root without metadata`,
+      {
+        path: store.location,
+      },
+    );
+  }
+  const version = children[0]?.meta.version as 2 | 3;
+  const root: ZarrNode = { path: "", meta: { kind: "group", version, rawAttrs: {} } };
+  return { version, nodes: [root, ...children], discovery: store.list ? "listing" : "root", store };
+}
+
+async function readV2OrV3Node(store: ZarrStore, path: string): Promise<ZarrNode> {
+  if ((await store.get(keyOf(path, "zarr.json"))) !== undefined) return readV3Node(store, path);
+  return readV2Node(store, path);
+}
+
+/**
+ * zarrita parses metadata with JSON.parse; the documents were already validated here, so it is handed them
+ * in strict JSON (Python's NaN/Infinity attribute values as null: zarrita reads no attribute values).
+ */
+function strictMetadata(store: ZarrStore): ZarrStore {
+  return {
+    ...store,
+    async get(key) {
+      const bytes = await store.get(key);
+      return bytes !== undefined && isMetadataKey(key) ? strictJsonBytes(bytes) : bytes;
+    },
+  };
 }
 
 function where(store: ZarrStore, key: string): string {
@@ -155,11 +203,14 @@ function consolidatedV2(store: ZarrStore, doc: Record<string, unknown>): ZarrHie
     if (zarray !== undefined) return { path, meta: parseV2Array(zarray, attrs, where(store, keyOf(path, ".zarray"))) };
     return { path, meta: { kind: "group", version: 2, rawAttrs: attrs } };
   });
-  if (!nodes.some((n) => n.path === "")) {
-    throw new FieldbenchError("CORRUPT_FILE", `${where(store, "/.zmetadata")}: names no root group or array`, {
+  if (nodes.length === 0) {
+    throw new FieldbenchError("CORRUPT_FILE", `${where(store, "/.zmetadata")}: names no group or array`, {
       path: store.location,
     });
   }
+  // Consolidated metadata naming no root `.zgroup` (the root folder holds only `.zmetadata`): zarr-python
+  // still opens each array by its path through it; the root is taken as an empty group.
+  if (!nodes.some((n) => n.path === "")) nodes.unshift({ path: "", meta: { kind: "group", version: 2, rawAttrs: {} } });
   return { version: 2, nodes, discovery: "consolidated", store: servingMetadata(store, docs) };
 }
 

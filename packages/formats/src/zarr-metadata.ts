@@ -1,4 +1,5 @@
 import { type AttrValue, type Attrs, type DType, FieldbenchError, isFieldbenchError } from "@fieldbench/core";
+import { parsePythonJson } from "./zarr-json.js";
 
 /** One array as its metadata declares it, checked before zarrita sees it. */
 export interface ZarrArrayMeta {
@@ -67,7 +68,7 @@ const MAX_RANK = 32;
 export function parseJson(bytes: Uint8Array, where: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    value = parsePythonJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (cause) {
     throw new FieldbenchError("CORRUPT_FILE", `${where}: not valid JSON`, { path: where, cause });
   }

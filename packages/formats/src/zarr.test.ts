@@ -70,7 +70,7 @@ describe("zarr reader: values equal zarr-python / numpy", () => {
       const file = await openFile(join(FIXTURES, store));
       expect(file.format).toBe("zarr");
       for (const [name, want] of Object.entries(EXPECTED[store] ?? {})) {
-        if (name === "__dims__") continue;
+        if (name.startsWith("__")) continue; // __dims__, __attrs__: checked by their own tests
         const varName = name === "" ? store.replace(/\.zarr$/, "") : name;
         const raw = await file.read(varName);
         expect(raw.shape, `${store}/${name}`).toEqual(want.shape);
@@ -233,6 +233,42 @@ describe("zarr metadata", () => {
     expect(stats.max).toBeCloseTo(Math.max(...kept), 12);
   });
 });
+
+describe("zarr stores as Python writers leave them", () => {
+  it("attribute JSON with bare NaN / Infinity (zarr-python's json.dumps) reads as the numbers zarr-python reads", async () => {
+    const store = "v2.nan-attrs.zarr";
+    const want = (EXPECTED[store] as unknown as { __attrs__: Record<string, Record<string, unknown>> }).__attrs__;
+    const file = await openFile(join(FIXTURES, store));
+    const asPython = (attrs: Record<string, unknown>) =>
+      JSON.parse(JSON.stringify(attrs, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? pythonFloat(v) : v)));
+    expect(asPython(file.attrs as Record<string, unknown>)).toEqual(want[""]);
+    const t = file.variables.find((v) => v.name === "t");
+    expect(asPython(t?.attrs as Record<string, unknown>)).toEqual(want.t);
+    // Worked by hand: the three non-finite values, and a string that merely contains "NaN" stays a string.
+    expect(Number.isNaN(t?.attrs.missing_value)).toBe(true);
+    expect(file.attrs.bounds).toEqual([Number.NEGATIVE_INFINITY, 0.5, Number.POSITIVE_INFINITY]);
+    expect(file.attrs.note).toBe("NaN stays text inside a string");
+    await file.close();
+  });
+
+  it("a root without .zgroup (arrays written one by one below it) sniffs as Zarr and lists its arrays", async () => {
+    const file = await openFile(join(FIXTURES, "v2.no-root-group.zarr"));
+    expect(file.format).toBe("zarr");
+    expect(file.variables.map((v) => v.name).sort()).toEqual(["t2m", "wind/u"]);
+    await file.close();
+  });
+
+  it("consolidated metadata as the only metadata, naming no root group, opens", async () => {
+    const file = await openFile(join(FIXTURES, "v2.consolidated-only.zarr"));
+    expect(file.variables.map((v) => v.name).sort()).toEqual(["sst", "sub/mask"]);
+    await file.close();
+  });
+});
+
+/** Python's repr of a non-finite float, as the fixture script records them. */
+function pythonFloat(v: number): string {
+  return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+}
 
 describe("zarr bad input", () => {
   it("an unknown codec is listed by inspect but refused on read with FILTER_UNSUPPORTED", async () => {

@@ -11,7 +11,7 @@ import {
 } from "@fieldbench/core";
 import * as zarr from "zarrita";
 import { normalizeSelection, selectionShape, type NormalizedRange } from "./selection.js";
-import { isZarrListing } from "./sniff.js";
+import { isZarrDirectory } from "./zarr-sniff.js";
 import type { FormatReader, OpenFile, OpenOptions, RawArray, Selection, VariableInfo } from "./types.js";
 import { installBoundedCodecs, isCodecKnown } from "./zarr-codecs.js";
 import { createBoundedQueue } from "./zarr-queue.js";
@@ -56,7 +56,7 @@ const CHUNK_CONCURRENCY = 16;
 
 export const reader: FormatReader = {
   format: "zarr",
-  sniff: (probe) => probe.isUrl || (probe.isDirectory && isZarrListing(probe.entries)),
+  sniff: (probe) => probe.isUrl || (probe.isDirectory && isZarrDirectory(probe.path, probe.entries)),
   open: (path, options = {}) => openZarrStore(path, zarrOptions(options)),
 };
 

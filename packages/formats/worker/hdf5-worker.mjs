@@ -148,6 +148,11 @@ function typeInfo(m) {
     vlen: m.vlen,
     littleEndian: m.littleEndian,
     enumBase: base === undefined ? null : { class: base.type, size: m.size, signed: m.signed },
+    // User-defined netCDF-4 types: compound members and a vlen's base type, for inspect to list.
+    members: m.compound_type
+      ? m.compound_type.members.map((member) => ({ name: member.name, type: typeInfo(member) }))
+      : null,
+    vlenBase: m.type === H5T.VLEN && m.vlen_type ? typeInfo(m.vlen_type) : null,
   };
 }
 

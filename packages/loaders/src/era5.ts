@@ -227,7 +227,15 @@ async function gribSource(file: OpenFile): Promise<Era5Source> {
       );
     }
   }
-  const { latitude, longitude } = grib2Coordinates(first.grid);
+  const coords = grib2Coordinates(first.grid);
+  if (coords.kind !== "axes") {
+    throw new FieldbenchError(
+      "UNSUPPORTED",
+      `${file.path}: ERA5 fields on a ${first.grid.gridType} grid; this loader reads regular lat-lon or Gaussian grids (interpolate reduced grids with reducedToRegular from @fieldbench/formats, or request a regular grid from the CDS)`,
+      { path: file.path },
+    );
+  }
+  const { latitude, longitude } = coords;
   const valid = messages.map(gribValidTime);
   const times = [...new Set(valid)].sort();
   const variables = [...new Set(messages.map((m) => findEra5Variable(m.shortName)).filter((v) => v !== undefined))];

@@ -96,6 +96,37 @@ describe("decodeTimes against cftime.num2date", () => {
     ]);
   });
 
+  it("applies a time-zone offset on the reference date as cftime does, in every calendar and across midnight", () => {
+    // UDUNITS allows an offset after the time; the reference instant is then local time minus the offset.
+    const zones = ["+05:30", "-06:00", "+0530", "-0600", "+12", "Z", "UTC", " +01:00", "+00:00"];
+    const cases = CF_CALENDARS.flatMap((calendar) =>
+      zones.flatMap((zone) => [
+        {
+          units: `hours since 2000-01-01 00:00:00${zone.startsWith(" ") || zone === "Z" ? zone : ` ${zone}`}`,
+          calendar,
+          offsets: [0, 1.5, -30, 8760],
+        },
+        { units: `days since 1999-12-30T23:30:00${zone.trim()}`, calendar, offsets: [0, 0.25, 59, -1] },
+      ]),
+    );
+    const expected = cftimeIso(cases);
+    cases.forEach((c, i) => {
+      expect(decodeTimes(c.offsets, c.units, c.calendar), `${c.units} (${c.calendar})`).toEqual(expected[i]);
+    });
+    // Worked by hand: midnight at UTC+05:30 is 18:30 UTC the day before.
+    expect(decodeTimes([0], "hours since 2000-01-01 00:00:00 +05:30", "standard")).toEqual(["1999-12-31T18:30:00"]);
+  });
+
+  it("reads UDUNITS' own example offset, -6:00 (one hour digit), as six hours west of UTC", () => {
+    // UDUNITS-2 manual: "seconds since 1992-10-8 15:15:42.5 -6:00" is 21:15:42.5 UTC. cftime 1.6 drops an
+    // offset whose hour has one digit (it needs two) and ncdump -t drops every offset; UDUNITS is the grammar
+    // CF adopts, so its reading holds here.
+    expect(decodeTimes([0, 60], "seconds since 1992-10-8 15:15:42.5 -6:00", "standard")).toEqual([
+      "1992-10-08T21:15:42.500000",
+      "1992-10-08T21:16:42.500000",
+    ]);
+  });
+
   it("knows the days CF users check by hand", () => {
     expect(decodeTimes([59], "days since 2000-01-01", "noleap")).toEqual(["2000-03-01T00:00:00"]);
     expect(decodeTimes([30], "days since 2000-01-01", "360_day")).toEqual(["2000-02-01T00:00:00"]);

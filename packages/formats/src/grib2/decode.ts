@@ -2,7 +2,7 @@ import { FieldbenchError } from "@fieldbench/core";
 import { AecError, aecDecode, aecParamsProblem } from "./aec.js";
 import { BitReader } from "./bits.js";
 import type { Grib2Field } from "./message.js";
-import { f32, s16, u8, u16, u32 } from "./octets.js";
+import { f32, s16, s32, u8, u16, u32 } from "./octets.js";
 import { DECODED_TEMPLATES, PACKING_TYPES } from "./tables.js";
 
 /** The bytes a field's values need: its bitmap (if any) and its data section payload. */
@@ -25,11 +25,12 @@ export function decodeField(field: Grib2Field, bytes: FieldBytes, path: string):
       { path },
     );
   }
-  const { Ni, Nj } = field.summary.grid;
-  const points = Ni * Nj;
+  const { shape, points } = field.geometry;
   const packed = unpack(field, bytes.data, path);
   const values = bytes.bitmap === undefined ? packed : expandBitmap(packed, bytes.bitmap, points, field, path);
-  return toGridOrder(values, Ni, Nj, field.summary.grid.scanningMode);
+  // Reduced grids and spectral coefficients are one run of values: there are no rows to reorder.
+  if (shape.length !== 2) return values;
+  return toGridOrder(values, shape[1] as number, shape[0] as number, field.summary.grid.scanningMode ?? 0);
 }
 
 function corrupt(path: string, field: Grib2Field, problem: string): FieldbenchError {
@@ -72,6 +73,8 @@ function unpack(field: Grib2Field, data: Uint8Array, path: string): Float64Array
       return unpackComplex(s5, data, count, field, path);
     case 4:
       return unpackIeee(s5, data, count, field, path);
+    case 51:
+      return unpackSpectralComplex(s5, data, count, field, path);
     default:
       throw corrupt(path, field, "has an unexpected template");
   }
@@ -120,6 +123,67 @@ function unpackCcsds(s5: Uint8Array, data: Uint8Array, count: number, field: Gri
   }
   for (let i = 0; i < count; i++) ints[i] = ((ints[i] as number) * sc.binaryScale + sc.reference) * sc.decimalScale;
   return ints;
+}
+
+/**
+ * Template 5.51, spectral complex packing: the coefficients of a triangular truncation T, column by
+ * column (m = 0..T, n = m..T, real then imaginary part). Those with n <= KS (and m <= KS) come first,
+ * unpacked as IEEE floats; the rest are simple-packed after being multiplied by (n(n+1))^P, P the
+ * Laplacian scaling factor, so decoding divides it out again (eccodes' data_complex_packing).
+ */
+function unpackSpectralComplex(
+  s5: Uint8Array,
+  data: Uint8Array,
+  count: number,
+  field: Grib2Field,
+  path: string,
+): Float64Array {
+  if (s5.length < 35) throw corrupt(path, field, "section 5 is shorter than template 5.51");
+  const sc = scaling(s5);
+  const laplacian = s32(s5, 20) * 1e-6;
+  const [JS, KS, MS] = [u16(s5, 24), u16(s5, 26), u16(s5, 28)];
+  const unpackedCount = u32(s5, 30);
+  const precision = u8(s5, 34);
+  const T = field.summary.grid.J ?? 0;
+  if (!(JS === KS && KS === MS) || KS > T || unpackedCount !== (KS + 1) * (KS + 2) || precision !== 1) {
+    throw new FieldbenchError(
+      "UNSUPPORTED",
+      `${path}: message ${field.messageIndex} has a spectral subset JS=${JS} KS=${KS} MS=${MS} TS=${unpackedCount} precision ${precision}; fieldbench reads triangular subsets of IEEE 32-bit values`,
+      { path },
+    );
+  }
+  if (sc.bitsPerValue > 32) throw corrupt(path, field, `declares ${sc.bitsPerValue} bits per value (at most 32)`);
+  const packedCount = count - unpackedCount;
+  const needed = unpackedCount * 4 + Math.ceil((packedCount * sc.bitsPerValue) / 8);
+  if (count !== (T + 1) * (T + 2) || data.length < needed) {
+    throw corrupt(path, field, `is cut short: ${data.length} bytes cannot hold ${count} spectral values of T${T}`);
+  }
+  const scale = new Float64Array(T + 1);
+  for (let n = 1; n <= T; n++) {
+    const operator = (n * (n + 1)) ** laplacian;
+    scale[n] = operator === 0 ? 0 : 1 / operator;
+  }
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const bits = new BitReader(data.subarray(unpackedCount * 4));
+  const packed = () => sc.decimalScale * (bits.read(sc.bitsPerValue) * sc.binaryScale + sc.reference);
+  const out = new Float64Array(count);
+  let i = 0;
+  let h = 0;
+  for (let m = 0; m <= T; m++) {
+    for (let n = m; n <= T; n++) {
+      if (m <= KS && n <= KS) {
+        out[i++] = view.getFloat32(4 * h++, false);
+        out[i++] = view.getFloat32(4 * h++, false);
+      } else {
+        const k = scale[n] as number;
+        out[i++] = packed() * k;
+        // A real field's m = 0 coefficients have no imaginary part: eccodes packs a slot and reads 0.
+        const imaginary = packed() * k;
+        out[i++] = m === 0 ? 0 : imaginary;
+      }
+    }
+  }
+  return out;
 }
 
 function unpackIeee(s5: Uint8Array, data: Uint8Array, count: number, field: Grib2Field, path: string): Float64Array {

@@ -51,7 +51,7 @@ async function expectMatchesEccodes(path: string, reference: EccodesMessage[]): 
       // Exact equality: the decoder computes (X * 2^E + R) * 10^-D as eccodes does.
       expect(values).toEqual(ref.values);
       const coords = grib2Coordinates(m.grid);
-      expect(Array.from(coords.latitude)).toEqual(ref.latitudes.filter((_, k) => k % Ni === 0));
+      expect(Array.from(coords.latitude)).toEqual(ref.latitudes.filter((_, k) => k % (Ni as number) === 0));
       expect(Array.from(coords.longitude)).toEqual(ref.longitudes.slice(0, Ni));
     }
   } finally {

@@ -1,12 +1,15 @@
 import { open as openHandle, stat } from "node:fs/promises";
 import { type Attrs, FieldbenchError, checkAllocation } from "@fieldbench/core";
-import { normalizeSelection } from "../selection.js";
+import { type NormalizedRange, normalizeSelection } from "../selection.js";
 import { isGrib2 } from "../sniff.js";
 import type { FormatReader, OpenFile, RawArray, Selection, VariableInfo } from "../types.js";
+import { grib2Coordinates } from "./coords.js";
 import { decodeField } from "./decode.js";
+import type { Grib2Grid } from "./grid.js";
 import { type ByteSource, type Grib2Field, scanGrib2 } from "./message.js";
 
-export { grib2Coordinates } from "./coords.js";
+export { grib2Coordinates, gaussianLatitudes, type Grib2Coordinates } from "./coords.js";
+export { reducedToRegular } from "./regrid.js";
 export { aecDecode, type AecParams } from "./aec.js";
 export type { ByteSource, Grib2Field, Grib2Grid, Grib2MessageSummary } from "./message.js";
 
@@ -50,57 +53,132 @@ export async function openGrib2(source: ByteSource & { close?(): Promise<void> }
     await source.close?.();
     throw err;
   }
-  const dims: Record<string, number> = {};
-  const gridDims = new Map<string, [string, string]>();
-  const variables: VariableInfo[] = fields.map((field) => {
-    const { Ni, Nj } = field.summary.grid;
-    const key = `${Nj}x${Ni}`;
-    let names = gridDims.get(key);
-    if (names === undefined) {
-      const suffix = gridDims.size === 0 ? "" : `_${gridDims.size}`;
-      names = [`latitude${suffix}`, `longitude${suffix}`];
-      gridDims.set(key, names);
-      dims[names[0]] = Nj;
-      dims[names[1]] = Ni;
-    }
-    return { name: `#${field.index}`, dtype: "float64", shape: [Nj, Ni], dims: names, attrs: fieldAttrs(field) };
-  });
-  const read = async (name: string, selection?: Selection): Promise<RawArray> => {
-    const field = fields.find((f) => `#${f.index}` === name);
-    if (field === undefined)
-      throw new FieldbenchError(
-        "VARIABLE_NOT_FOUND",
-        `${path}: no variable "${name}" (GRIB2 fields are #0 .. #${fields.length - 1})`,
-        { path },
-      );
-    const { Ni, Nj } = field.summary.grid;
-    const ranges = normalizeSelection([Nj, Ni], selection, name);
-    checkAllocation(Ni * Nj, 8, `${path}: GRIB2 message ${field.messageIndex}`, path);
+  const layout = layoutGrids(fields);
+  const readField = async (field: Grib2Field, name: string, selection?: Selection): Promise<RawArray> => {
+    const shape = field.geometry.shape;
+    const ranges = normalizeSelection(shape, selection, name);
+    checkAllocation(field.geometry.points, 8, `${path}: GRIB2 message ${field.messageIndex}`, path);
     const data = await source.read(field.data.offset, field.data.length);
     const bitmap = field.bitmap === undefined ? undefined : await source.read(field.bitmap.offset, field.bitmap.length);
     const values = decodeField(field, { data, ...(bitmap === undefined ? {} : { bitmap }) }, path);
-    const [rows, cols] = ranges as [{ start: number; stop: number }, { start: number; stop: number }];
-    if (rows.start === 0 && rows.stop === Nj && cols.start === 0 && cols.stop === Ni)
-      return { dtype: "float64", shape: [Nj, Ni], data: values };
-    const h = rows.stop - rows.start;
-    const w = cols.stop - cols.start;
-    const out = new Float64Array(h * w);
-    for (let r = 0; r < h; r++)
-      out.set(values.subarray((rows.start + r) * Ni + cols.start, (rows.start + r) * Ni + cols.stop), r * w);
-    return { dtype: "float64", shape: [h, w], data: out };
+    return sliceValues(values, shape, ranges);
+  };
+  const read = async (name: string, selection?: Selection): Promise<RawArray> => {
+    const field = fields.find((f) => `#${f.index}` === name);
+    if (field !== undefined) return readField(field, name, selection);
+    const coordinate = layout.coordinates.get(name);
+    if (coordinate !== undefined) {
+      const coords = grib2Coordinates(coordinate.grid);
+      const values = coordinate.axis === "latitude" ? coords.latitude : coords.longitude;
+      return sliceValues(values, coordinate.shape, normalizeSelection(coordinate.shape, selection, name));
+    }
+    throw new FieldbenchError(
+      "VARIABLE_NOT_FOUND",
+      `${path}: no variable "${name}" (GRIB2 fields are #0 .. #${fields.length - 1})`,
+      { path },
+    );
   };
   return {
     format: "grib2",
     path,
-    dims,
+    dims: layout.dims,
     attrs: { edition: 2, centre: fields[0]?.centre ?? "unknown" },
-    variables,
+    variables: [...layout.fieldInfo(fieldAttrs), ...layout.coordinateInfo],
     extra: { grib2: { messages: fields.map((f) => f.summary) } },
     read,
     close: async () => {
       await source.close?.();
     },
   };
+}
+
+interface CoordinateVariable {
+  readonly grid: Grib2Grid;
+  readonly axis: "latitude" | "longitude";
+  readonly shape: readonly number[];
+}
+
+/**
+ * Dims per distinct grid, named as cfgrib names them: latitude/longitude for regular lat-lon and
+ * Gaussian grids (their coordinates are axes, from `grib2Coordinates`); y/x for rotated and projected
+ * grids and `values` for reduced grids, each with 2-D (or per-point) latitude and longitude variables;
+ * `coefficients` for spherical harmonics. A second grid's names get a suffix (_1, _2, ...).
+ */
+function layoutGrids(fields: readonly Grib2Field[]) {
+  const dims: Record<string, number> = {};
+  const byGrid = new Map<string, string[]>();
+  const coordinates = new Map<string, CoordinateVariable>();
+  const coordinateInfo: VariableInfo[] = [];
+  const dimsOf = (field: Grib2Field): string[] => {
+    const { grid, shape } = field.geometry;
+    // Regular lat-lon grids of one size share their dims, as before other grids were read.
+    const key = grid.gridType === "regular_ll" ? `${grid.Nj}x${grid.Ni}` : JSON.stringify(grid);
+    const known = byGrid.get(key);
+    if (known !== undefined) return known;
+    const suffix = byGrid.size === 0 ? "" : `_${byGrid.size}`;
+    const base = dimBaseNames(grid);
+    const names = base.map((b) => `${b}${suffix}`);
+    names.forEach((name, axis) => {
+      dims[name] = shape[axis] as number;
+    });
+    byGrid.set(key, names);
+    if (!AXIS_GRIDS.has(grid.gridType) && grid.gridType !== "sh") {
+      for (const axis of ["latitude", "longitude"] as const) {
+        const name = `${axis}${suffix}`;
+        coordinates.set(name, { grid, axis, shape });
+        coordinateInfo.push({
+          name,
+          dtype: "float64",
+          shape: [...shape],
+          dims: names,
+          attrs: { units: axis === "latitude" ? "degrees_north" : "degrees_east", standard_name: axis },
+        });
+      }
+    }
+    return names;
+  };
+  const fieldDims = fields.map(dimsOf);
+  return {
+    dims,
+    coordinates,
+    coordinateInfo,
+    fieldInfo: (attrs: (f: Grib2Field) => Attrs): VariableInfo[] =>
+      fields.map((field, i) => ({
+        name: `#${field.index}`,
+        dtype: "float64",
+        shape: [...field.geometry.shape],
+        dims: fieldDims[i] as string[],
+        attrs: attrs(field),
+      })),
+  };
+}
+
+/** Grids whose coordinates are 1-D axes named like their dims. */
+const AXIS_GRIDS = new Set(["regular_ll", "regular_gg"]);
+
+function dimBaseNames(grid: Grib2Grid): string[] {
+  if (AXIS_GRIDS.has(grid.gridType)) return ["latitude", "longitude"];
+  if (grid.gridType === "sh") return ["coefficients"];
+  if (grid.gridType === "reduced_gg" || grid.gridType === "reduced_ll") return ["values"];
+  return ["y", "x"];
+}
+
+/** A 1-D range or a 2-D block of row-major values. */
+function sliceValues(values: Float64Array, shape: readonly number[], ranges: readonly NormalizedRange[]): RawArray {
+  const whole = ranges.every((r, axis) => r.start === 0 && r.stop === shape[axis]);
+  if (whole) return { dtype: "float64", shape: [...shape], data: values };
+  if (shape.length === 1) {
+    const r = ranges[0] as NormalizedRange;
+    return { dtype: "float64", shape: [r.stop - r.start], data: values.slice(r.start, r.stop) };
+  }
+  const [rows, cols] = ranges as [NormalizedRange, NormalizedRange];
+  const width = shape[1] as number;
+  const h = rows.stop - rows.start;
+  const w = cols.stop - cols.start;
+  const out = new Float64Array(h * w);
+  for (let r = 0; r < h; r++)
+    out.set(values.subarray((rows.start + r) * width + cols.start, (rows.start + r) * width + cols.stop), r * w);
+  return { dtype: "float64", shape: [h, w], data: out };
 }
 
 function fieldAttrs(field: Grib2Field): Attrs {

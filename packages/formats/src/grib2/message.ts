@@ -1,26 +1,14 @@
 import { FieldbenchError, checkAllocation } from "@fieldbench/core";
+import { type Grib2Geometry, type Grib2Grid, parseGrid } from "./grid.js";
 import { isAllOnes, s8, s32, u8, u16, u32, u64 } from "./octets.js";
 import { CENTRES, PACKING_TYPES, parameterName, typeOfLevel } from "./tables.js";
 
 /** Random access to the bytes of a file (or a buffer in tests and fuzzing). */
+export type { Grib2Grid } from "./grid.js";
+
 export interface ByteSource {
   readonly size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
-}
-
-/** Regular latitude/longitude grid (template 3.0), in degrees as eccodes reports them. */
-export interface Grib2Grid {
-  readonly gridType: string;
-  readonly gridDefinitionTemplateNumber: number;
-  readonly Ni: number;
-  readonly Nj: number;
-  readonly latitudeOfFirstGridPointInDegrees: number;
-  readonly longitudeOfFirstGridPointInDegrees: number;
-  readonly latitudeOfLastGridPointInDegrees: number;
-  readonly longitudeOfLastGridPointInDegrees: number;
-  readonly iDirectionIncrementInDegrees: number;
-  readonly jDirectionIncrementInDegrees: number;
-  readonly scanningMode: number;
 }
 
 /** What `inspect` shows per message (DESIGN.md: the `grib2` block). */
@@ -48,6 +36,8 @@ export interface Grib2Field {
   readonly parameterNumber: number;
   readonly productDefinitionTemplateNumber: number;
   readonly perturbationNumber?: number;
+  /** Shape of the decoded field and the number of values it holds (see grid.ts). */
+  readonly geometry: Grib2Geometry;
   /** Section 5 bytes (the data representation template and its parameters). */
   readonly section5: Uint8Array;
   readonly dataRepresentationTemplateNumber: number;
@@ -243,9 +233,11 @@ interface FieldParts {
 
 function describeField(parts: FieldParts): Grib2Field {
   const { path, messageIndex, s1, s3, s4, s5 } = parts;
-  const grid = parseGrid(s3, path, messageIndex);
+  const geometry = parseGrid(s3, path, messageIndex);
+  const grid = geometry.grid;
   const product = parseProduct(s4);
   const names = parameterName({
+    centre: u16(s1, 5),
     discipline: parts.discipline,
     category: product.category,
     number: product.number,
@@ -255,7 +247,7 @@ function describeField(parts: FieldParts): Grib2Field {
   });
   const template = u16(s5, 9);
   const numberOfValues = u32(s5, 5);
-  const points = grid.Ni * grid.Nj;
+  const points = geometry.points;
   if (numberOfValues > points) {
     throw corrupt(path, messageIndex, `declares ${numberOfValues} packed values for a grid of ${points} points`);
   }
@@ -293,77 +285,13 @@ function describeField(parts: FieldParts): Grib2Field {
     parameterNumber: product.number,
     productDefinitionTemplateNumber: product.template,
     ...(product.perturbationNumber === undefined ? {} : { perturbationNumber: product.perturbationNumber }),
+    geometry,
     section5: s5,
     dataRepresentationTemplateNumber: template,
     numberOfValues,
     ...(parts.bitmap === undefined ? {} : { bitmap: parts.bitmap }),
     data: parts.data,
   };
-}
-
-/** Template 3.0 (regular lat-lon); any other grid is refused with its number. */
-function parseGrid(s3: Uint8Array, path: string, messageIndex: number): Grib2Grid {
-  const template = u16(s3, 12);
-  if (template !== 0) {
-    throw new FieldbenchError(
-      "UNSUPPORTED",
-      `${path}: message ${messageIndex} uses grid definition template 3.${template}, which fieldbench does not decode (regular lat-lon 3.0 only)`,
-      { path },
-    );
-  }
-  if (s3.length < 72) throw corrupt(path, messageIndex, `section 3 is ${s3.length} bytes, shorter than template 3.0`);
-  if (u8(s3, 10) !== 0) {
-    throw new FieldbenchError(
-      "UNSUPPORTED",
-      `${path}: message ${messageIndex} has a list of points per row (a quasi-regular grid)`,
-      { path },
-    );
-  }
-  const Ni = u32(s3, 30);
-  const Nj = u32(s3, 34);
-  const points = u32(s3, 6);
-  if (Ni === 0 || Nj === 0 || isAllOnes(Ni, 4) || isAllOnes(Nj, 4) || Ni * Nj !== points) {
-    throw corrupt(path, messageIndex, `declares a ${Nj} x ${Ni} grid but ${points} data points`);
-  }
-  checkAllocation(points, 8, `${path}: GRIB2 message ${messageIndex}`, path);
-  const basic = u32(s3, 38);
-  const subdivisions = u32(s3, 42);
-  const unit =
-    basic === 0 || isAllOnes(basic, 4) || subdivisions === 0 || isAllOnes(subdivisions, 4)
-      ? 1e-6
-      : basic / subdivisions;
-  const degrees = (v: number) => roundDegrees(v * unit);
-  const la1 = degrees(s32(s3, 46));
-  const lo1 = degrees(s32(s3, 50));
-  const la2 = degrees(s32(s3, 55));
-  const lo2 = degrees(s32(s3, 59));
-  const scanningMode = u8(s3, 71);
-  const rawDi = u32(s3, 63);
-  const rawDj = u32(s3, 67);
-  const di = isAllOnes(rawDi, 4) ? roundDegrees(Math.abs(wrap360(lo2 - lo1)) / Math.max(1, Ni - 1)) : degrees(rawDi);
-  const dj = isAllOnes(rawDj, 4) ? roundDegrees(Math.abs(la2 - la1) / Math.max(1, Nj - 1)) : degrees(rawDj);
-  return {
-    gridType: "regular_ll",
-    gridDefinitionTemplateNumber: 0,
-    Ni,
-    Nj,
-    latitudeOfFirstGridPointInDegrees: la1,
-    longitudeOfFirstGridPointInDegrees: lo1,
-    latitudeOfLastGridPointInDegrees: la2,
-    longitudeOfLastGridPointInDegrees: lo2,
-    iDirectionIncrementInDegrees: di,
-    jDirectionIncrementInDegrees: dj,
-    scanningMode,
-  };
-}
-
-function wrap360(d: number): number {
-  return ((d % 360) + 360) % 360;
-}
-
-/** Micro-degrees to degrees without 0.30000000000000004 tails. */
-function roundDegrees(v: number): number {
-  return Math.round(v * 1e6) / 1e6;
 }
 
 interface Product {

@@ -1,3 +1,5 @@
+import { NCEP_PARAMETERS } from "./tables-ncep.js";
+
 /**
  * Parameter names as eccodes prints them for ERA5 and the common ECMWF fields, keyed by
  * discipline/category/number and, where eccodes needs them, the fixed-surface types and level.
@@ -135,6 +137,8 @@ const ROWS: readonly ParameterRow[] = [
 ];
 
 export interface ParameterKey {
+  /** Originating centre (section 1): a centre's local table comes before the WMO and ECMWF rows. */
+  readonly centre?: number;
   readonly discipline: number;
   readonly category: number;
   readonly number: number;
@@ -145,8 +149,16 @@ export interface ParameterKey {
 
 const UNKNOWN: ParameterName = { shortName: "unknown", name: "unknown", units: "unknown" };
 
-/** The most specific row that matches (surface-constrained rows first), else eccodes' "unknown". */
+/** Local parameter tables by centre, consulted first as eccodes does (its `localConcepts/<centre>`). */
+const LOCAL_TABLES: ReadonlyMap<number, ReadonlyMap<string, ParameterName>> = new Map([[7, NCEP_PARAMETERS]]);
+
+/**
+ * The originating centre's local name if it has one; else the most specific row that matches
+ * (surface-constrained rows first); else eccodes' "unknown".
+ */
 export function parameterName(key: ParameterKey): ParameterName {
+  const local = LOCAL_TABLES.get(key.centre ?? -1)?.get(`${key.discipline}/${key.category}/${key.number}`);
+  if (local !== undefined) return local;
   let best: ParameterRow | undefined;
   let bestScore = -1;
   for (const row of ROWS) {
@@ -219,4 +231,4 @@ export const PACKING_TYPES: Readonly<Record<number, string>> = {
 };
 
 /** Templates this decoder reads. */
-export const DECODED_TEMPLATES: ReadonlySet<number> = new Set([0, 2, 3, 4, 42]);
+export const DECODED_TEMPLATES: ReadonlySet<number> = new Set([0, 2, 3, 4, 42, 51]);

@@ -29,7 +29,9 @@ export interface SegyLayout {
   readonly sampleIntervalUs: number;
   /** Byte offset of the first trace header. */
   readonly dataStart: number;
-  /** Bytes per trace, header included. */
+  /** Bytes of headers before each trace's samples: 240, plus 240 per rev 2 trace header extension. */
+  readonly traceHeaderBytes: number;
+  /** Bytes per trace, headers included. */
   readonly traceBytes: number;
   readonly traceCount: number;
 }
@@ -96,7 +98,14 @@ export async function readLayout(path: string, fileSize: number, readAt: ReadAt)
     if (sampleIntervalUs === 0) sampleIntervalUs = th.getUint16(116, littleEndian);
   }
   if (samplesPerTrace <= 0) throw fail(`binary header declares ${samplesPerTrace} samples per trace`);
-  const traceBytes = TRACE_HEADER_BYTES + samplesPerTrace * format.bytes;
+  const extensions = major >= 2 ? view.getInt32(3506, littleEndian) : 0;
+  if (extensions < 0 || extensions > 1000) {
+    throw fail(`binary header declares ${extensions} additional trace headers (bytes 3507-3510)`);
+  }
+  // Rev 2: every trace may carry up to that many 240-byte header extensions between its standard header
+  // and its samples; fixed-length files (the only kind read here) give each trace the maximum.
+  const traceHeaderBytes = TRACE_HEADER_BYTES * (1 + extensions);
+  const traceBytes = traceHeaderBytes + samplesPerTrace * format.bytes;
   const available = fileSize - dataStart;
   if (available > 0 && traceBytes > available) {
     throw fail(
@@ -117,6 +126,7 @@ export async function readLayout(path: string, fileSize: number, readAt: ReadAt)
     samplesPerTrace,
     sampleIntervalUs,
     dataStart,
+    traceHeaderBytes,
     traceBytes,
     traceCount,
   };

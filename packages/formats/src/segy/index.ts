@@ -1,4 +1,4 @@
-import type { NumericDType } from "@fieldbench/core";
+import type { DType, NumericDType } from "@fieldbench/core";
 import { FieldbenchError } from "@fieldbench/core";
 import { normalizeSelection } from "../selection.js";
 import { isSegy } from "../sniff.js";
@@ -159,7 +159,7 @@ async function describeSegy(segy: SegyFile, geometry: SegyGeometry | undefined):
     const field = TRACE_FIELDS.find(([n]) => n === name);
     const t = ranges[0] as { start: number; stop: number };
     const [values] = await segy.readHeaderFields([field as (typeof TRACE_FIELDS)[number]], t.start, t.stop);
-    return { dtype: info.dtype, shape, data: values as Int16Array | Int32Array };
+    return { dtype: info.dtype as DType, shape, data: values as Int16Array | Int32Array };
   };
 
   return {

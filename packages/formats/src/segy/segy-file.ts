@@ -181,7 +181,7 @@ export class SegyFile {
       await this.readSampleWindows(indices, s0, width, out);
       return out;
     }
-    const skip = TRACE_HEADER_BYTES + s0 * format.bytes;
+    const skip = this.layout.traceHeaderBytes + s0 * format.bytes;
     const bulk = canDecodeInBulk(format);
     let i = 0;
     while (i < indices.length) {
@@ -263,7 +263,7 @@ export class SegyFile {
       for (let i = batch; i < end; i++) {
         const t = indices[i] as number;
         if (t === -1) continue;
-        const at = this.traceOffset(t) + TRACE_HEADER_BYTES + s0 * format.bytes;
+        const at = this.traceOffset(t) + this.layout.traceHeaderBytes + s0 * format.bytes;
         reads.push(readInto(this.handle, buffer, (i - batch) * bytes, bytes, at, this.path));
       }
       await Promise.all(reads);
