@@ -2,7 +2,7 @@ import { deriveSeed, FieldbenchError } from "@fieldbench/core";
 import { type ScoreOptions, type SnapshotScore, era5Latitudes, scoreSnapshot } from "@fieldbench/metrics";
 import type { Model } from "@fieldbench/models";
 import type { DatasetSpec, TestSplit } from "./datasets.js";
-import { degrade } from "./degrade/index.js";
+import { type FieldShape, degrade, degradedShape } from "./degrade/index.js";
 import type { Task } from "./tasks.js";
 import { predictTiled } from "./tiling.js";
 
@@ -62,7 +62,7 @@ export interface SnapshotInput {
 }
 
 /** The LR input the model sees for one snapshot (noise frozen by deriveSeed(dataset, split, index)). */
-export function makeLowRes(input: SnapshotInput): { lr: Float32Array; shape: [number, number, number] } {
+export function makeLowRes(input: SnapshotInput): { lr: Float32Array; shape: FieldShape } {
   const { spec, task, hr } = input;
   const [h, w] = spec.hr;
   const c = spec.channels.length;
@@ -76,15 +76,7 @@ export function makeLowRes(input: SnapshotInput): { lr: Float32Array; shape: [nu
       ? {}
       : { ratio: task.noiseRatio, std: spec.std, seed: deriveSeed(spec.key, input.split, input.index) }),
   });
-  const lh =
-    task.degradation === "uniform" || task.degradation === "noisy-uniform"
-      ? Math.ceil(h / task.scale)
-      : Math.floor(h / task.scale);
-  const lw =
-    task.degradation === "uniform" || task.degradation === "noisy-uniform"
-      ? Math.ceil(w / task.scale)
-      : Math.floor(w / task.scale);
-  return { lr, shape: [c, lh, lw] };
+  return { lr, shape: degradedShape(task.degradation, [c, h, w], task.scale) };
 }
 
 /** Runs the model on one LR snapshot: whole field, or tiles with overlap and blending when the model sets `tile`. */
