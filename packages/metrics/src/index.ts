@@ -2,6 +2,7 @@ export type { AggregateScore, Normalization, ScoreOptions, SnapshotScore } from 
 export {
   METRIC_MODES,
   VELOCITY_CHANNELS,
+  isMetricMode,
   needsDataRange,
   needsUV,
   type ChannelInput,

@@ -27,6 +27,10 @@ export interface SnapshotInput {
 export const METRIC_MODES = ["compat", "default"] as const;
 export type MetricMode = (typeof METRIC_MODES)[number];
 
+export function isMetricMode(name: string | undefined): name is MetricMode {
+  return (METRIC_MODES as readonly (string | undefined)[]).includes(name);
+}
+
 /**
  * Statistics of one channel that add across tiles, computed once per channel and shared by every metric naming the
  * same object (`get` returns another statistics' values for this channel, computed on first use: SSIM reuses the

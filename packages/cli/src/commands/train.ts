@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { FieldbenchError, createProgress } from "@fieldbench/core";
 import { NET_DESCRIPTORS, NET_NAMES, netPackageFolder, parseNetName } from "@fieldbench/models";
+import { datasetKeys } from "@fieldbench/superbench/datasets";
 import { type CliIo, printJson } from "../io.js";
 
 interface TrainFlags {
@@ -29,7 +30,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .command("train")
     .argument("<model>", NET_NAMES.join(" | "))
     .description("train a baseline on a SuperBench-layout dataset and write it as a model package")
-    .requiredOption("--dataset <key>", "dataset spec (nskt_16k, nskt_32k, cosmo, era5, nskt_mini, ...)")
+    .requiredOption("--dataset <key>", `dataset spec: ${datasetKeys().join(", ")}`)
     .requiredOption(
       "--task <task>",
       "bicubic-x8 | bicubic-x16 | uniform-x8 | noisy-uniform-5-x8 | noisy-uniform-10-x8 | lrsim",
