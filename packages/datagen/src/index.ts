@@ -10,6 +10,7 @@ export {
   DEFAULT_CFL,
   DEFAULT_K0,
   INITIAL_MODE_BOX,
+  NSKT_CALIBRATION,
   keepsMode,
   validateParams,
   wavenumber,
@@ -18,7 +19,10 @@ export {
 export { initialVorticity, spectralEnergy, spectralEnstrophy } from "./nskt/initial.js";
 export {
   NSKT_BACKENDS,
+  createBatchSolver,
   createSolver,
+  type BatchProgress,
+  type NsktBatchSolver,
   type NsktBackendName,
   type NsktSnapshot,
   type NsktSolver,

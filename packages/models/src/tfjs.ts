@@ -37,7 +37,16 @@ export {
   type TrainState,
   type TrainingBatch,
   trainNet,
+  validationRfne,
   withSeededRandom,
 } from "./train.js";
-export { loadLayersModel, saveLayersModel, WEIGHT_SHARD_BYTES, weightFiles, weightsSha256 } from "./weights-io.js";
+export { type WeightDtype, float16Bits } from "./weights-float16.js";
+export {
+  loadLayersModel,
+  type SaveOptions,
+  saveLayersModel,
+  WEIGHT_SHARD_BYTES,
+  weightFiles,
+  weightsSha256,
+} from "./weights-io.js";
 export { FlatAdamOptimizer, flatAdam } from "./flat-adam.js";

@@ -236,6 +236,32 @@ async function validationLoss(model: tfl.LayersModel, batches: AsyncIterable<Tra
 }
 
 /**
+ * Mean RFNE over (crop, channel) on z-scored fields, SuperBench's headline number, of a model on validation
+ * batches: what the trainer compares when it decides whether float16 weights are good enough.
+ */
+export async function validationRfne(
+  model: tfl.LayersModel,
+  batches: AsyncIterable<TrainingBatch>,
+  config: NetConfig,
+): Promise<number> {
+  let sum = 0;
+  let count = 0;
+  for await (const batch of batches) {
+    const { x, y } = tensors(batch, config);
+    // NHWC: the norms over H and W (axes 1, 2) leave one value per (crop, channel).
+    const ratio = tf.tidy(() => {
+      const d = tf.sub(model.predict(x) as tf.Tensor, y);
+      return tf.div(tf.sqrt(tf.sum(tf.square(d), [1, 2])), tf.sqrt(tf.sum(tf.square(y), [1, 2])));
+    });
+    const values = await ratio.data();
+    for (const v of values) sum += v;
+    count += values.length;
+    tf.dispose([x, y, ratio]);
+  }
+  return count === 0 ? Number.NaN : sum / count;
+}
+
+/**
  * tfjs-layers initialisers draw from Math.random when given no seed; a seeded generator stands in while the
  * model is built, so the same seed gives the same initial weights.
  */

@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { FieldbenchError, sha256Files } from "@fieldbench/core";
 import "./nets/layers.js"; // registers the custom layers a saved model.json names
+import { type WeightDtype, encodeWeights, storedBytesPerElement } from "./weights-float16.js";
 
 /**
  * Saves and loads TF.js LayersModels on the file system without tfjs-node (which has no offline install):
@@ -34,11 +35,18 @@ export async function weightsSha256(dir: string): Promise<string> {
   return sha256Files((await weightFiles(dir)).map((file) => join(dir, file)));
 }
 
+export interface SaveOptions {
+  readonly shardBytes?: number;
+  /** "float16": tfjs's weight quantization, half the bytes (weights-float16.ts); default "float32". */
+  readonly dtype?: WeightDtype;
+}
+
 export async function saveLayersModel(
   model: tfl.LayersModel,
   dir: string,
-  shardBytes = WEIGHT_SHARD_BYTES,
+  options: SaveOptions = {},
 ): Promise<{ weightBytes: number; files: string[] }> {
+  const shardBytes = options.shardBytes ?? WEIGHT_SHARD_BYTES;
   await mkdir(dir, { recursive: true });
   let files: string[] = [];
   let weightBytes = 0;
@@ -46,7 +54,12 @@ export async function saveLayersModel(
     tf.io.withSaveHandler(async (artifacts) => {
       const wd = artifacts.weightData;
       const parts = wd === undefined ? [] : Array.isArray(wd) ? wd : [wd];
-      const weights = Buffer.concat(parts.map((b) => Buffer.from(b)));
+      const encoded = encodeWeights(
+        artifacts.weightSpecs ?? [],
+        Buffer.concat(parts.map((b) => Buffer.from(b))),
+        options.dtype ?? "float32",
+      );
+      const weights = encoded.data;
       weightBytes = weights.length;
       files = weightShardNames(weights.length, shardBytes);
       const manifest = {
@@ -54,7 +67,7 @@ export async function saveLayersModel(
         format: artifacts.format,
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy ?? null,
-        weightsManifest: [{ paths: files, weights: artifacts.weightSpecs }],
+        weightsManifest: [{ paths: files, weights: encoded.specs }],
       };
       // Written under temporary names, then renamed: a crash never leaves a model.json naming missing weights.
       for (const [i, file] of files.entries())
@@ -90,7 +103,7 @@ export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
   const specs = groups.flatMap((g) => g.weights);
   const buffers = await Promise.all(groups.flatMap((g) => g.paths.map((p) => readFile(join(dir, p)))));
   const weights = Buffer.concat(buffers);
-  const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const expected = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * storedBytesPerElement(s), 0);
   if (weights.length !== expected) {
     throw new FieldbenchError(
       "BAD_PACKAGE",

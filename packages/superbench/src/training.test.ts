@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -117,6 +117,42 @@ describe("trainBaseline", () => {
     const hr = await model.predict(lr, [1, 3, 8, 8], { scale: 8 });
     expect(hr.length).toBe(3 * 64 * 64);
     expect(hr.every(Number.isFinite)).toBe(true);
+
+    // The default weight choice measured both dtypes on the validation crops and applied the 1e-4 rule.
+    const log = JSON.parse(readFileSync(join(out, "training-log.json"), "utf8")) as {
+      weights: { dtype: string; validationRfne: { float32: number; float16: number } };
+    };
+    const { float32, float16 } = log.weights.validationRfne;
+    expect(float32).toBeGreaterThan(0);
+    expect(float16).not.toBe(float32);
+    const keepsHalf = Math.abs(float16 - float32) < 1e-4 * float32;
+    expect(log.weights.dtype).toBe(keepsHalf ? "float16" : "float32");
+    expect(statSync(join(out, "weights.bin")).size).toBe(69_251 * (keepsHalf ? 2 : 4));
+  });
+
+  it("stores float16 weights when asked: half the bytes, and the package still loads and predicts", async () => {
+    const out = mkdtempSync(join(tmpdir(), "fb-train-f16-"));
+    await trainBaseline({
+      dataRoot: root,
+      spec,
+      task,
+      net: "srcnn",
+      backend: "wasm",
+      batchSize: 8,
+      learningRate: 1e-3,
+      seed: 3,
+      out,
+      cropSize: 32,
+      limit: 1,
+      validationLimit: 1,
+      epochs: 1,
+      weightDtype: "float16",
+    });
+    expect(statSync(join(out, "weights.bin")).size).toBe(69_251 * 2);
+    expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/float16 \(chosen by the trainer's caller\)/);
+    const model = await createModel(out, { scale: 8, channels: 3 });
+    const hr = await model.predict(new Float32Array(3 * 8 * 8).fill(0.1), [1, 3, 8, 8], { scale: 8 });
+    expect(hr.every(Number.isFinite)).toBe(true);
   });
 
   /** One epoch of FNO on one 32² crop of one snapshot (wasm): enough to write a package; returns its folder. */
@@ -138,6 +174,8 @@ describe("trainBaseline", () => {
       limit: 1,
       validationLimit: 1,
       epochs: 1,
+      // The weight-dtype choice is covered on SRCNN above; measuring it here would load FNO's 38 MB twice more.
+      weightDtype: "float32",
     });
     return out;
   }

@@ -1,4 +1,4 @@
-import { cp, mkdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, rm, writeFile } from "node:fs/promises";
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import { FieldbenchError, type Progress, createRng, deriveSeed } from "@fieldbench/core";
@@ -8,8 +8,12 @@ import {
   type NetConfig,
   type NetName,
   type TrainingBatch,
+  type WeightDtype,
+  loadLayersModel,
+  saveLayersModel,
   trainNet,
   useBackend,
+  validationRfne,
   weightFiles,
   weightsSha256 as weightsSha256Of,
 } from "@fieldbench/models/tfjs";
@@ -177,6 +181,11 @@ export interface TrainBaselineOptions {
   readonly globalSkip?: boolean;
   /** Adam implementation (TrainOptions.optimizer); default flat-adam. */
   readonly optimizer?: "flat-adam" | "adam";
+  /**
+   * How the package stores its weights: "auto" (default) keeps float16 when that moves the validation RFNE by less
+   * than FLOAT16_RFNE_TOLERANCE relative, else float32; or either dtype outright.
+   */
+  readonly weightDtype?: "auto" | WeightDtype;
   readonly progress?: (epoch: number, total: number) => Progress;
   readonly log?: (line: string) => void;
 }
@@ -207,6 +216,16 @@ export async function trainBaseline(options: TrainBaselineOptions): Promise<Trai
   const common = { root: options.dataRoot, spec, task, cropSize, batchSize: options.batchSize };
   const trainCount = await countCrops(options, "train", cropsPerSnapshot);
   const cache = options.cacheSnapshots === true ? new Map<string, Float32Array>() : undefined;
+  // The same validation crops every epoch (SuperBench re-drew them, which made model selection noisy).
+  const validationBatches = () =>
+    cropBatches({
+      ...common,
+      splits: ["valid_1", "valid_2"],
+      cropsPerSnapshot: 2,
+      seed: deriveSeed(options.seed, "valid"),
+      ...(cache === undefined ? {} : { cache }),
+      limit: options.validationLimit ?? 8,
+    });
   const { state } = await trainNet({
     config,
     epochs: options.epochs,
@@ -225,21 +244,18 @@ export async function trainBaseline(options: TrainBaselineOptions): Promise<Trai
         ...(cache === undefined ? {} : { cache }),
         ...(options.limit === undefined ? {} : { limit: options.limit }),
       }),
-    // The same validation crops every epoch (SuperBench re-drew them, which made model selection noisy).
-    validationBatches: () =>
-      cropBatches({
-        ...common,
-        splits: ["valid_1", "valid_2"],
-        cropsPerSnapshot: 2,
-        seed: deriveSeed(options.seed, "valid"),
-        ...(cache === undefined ? {} : { cache }),
-        limit: options.validationLimit ?? 8,
-      }),
+    validationBatches,
     ...(options.progress === undefined ? {} : { progress: (epoch: number) => options.progress!(epoch, trainCount) }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   const wallSeconds = (performance.now() - started) / 1000;
-  const packageDir = await writeModelPackage(options, checkpoints, config, state, detail, wallSeconds, cropSize);
+  const weights = await chooseWeights(
+    options.weightDtype ?? "auto",
+    join(checkpoints, "best"),
+    config,
+    validationBatches,
+  );
+  const packageDir = await writeModelPackage(options, weights, config, state, detail, wallSeconds, cropSize);
   return {
     packageDir,
     bestValidLoss: state.bestValidLoss,
@@ -258,9 +274,58 @@ async function countCrops(options: TrainBaselineOptions, split: SplitName, crops
   return n * cropsPerSnapshot;
 }
 
+/** Relative change of validation RFNE below which float16 weights replace float32 ones (half the bytes). */
+export const FLOAT16_RFNE_TOLERANCE = 1e-4;
+
+interface WeightChoice {
+  readonly dir: string;
+  readonly dtype: WeightDtype;
+  /** Validation RFNE of the best checkpoint in each dtype, when both were measured. */
+  readonly rfne?: { readonly float32: number; readonly float16: number };
+}
+
+/** Saves the best checkpoint in float16 too and keeps it when it scores like float32 on the validation crops. */
+async function chooseWeights(
+  choice: "auto" | WeightDtype,
+  best: string,
+  config: NetConfig,
+  validationBatches: () => AsyncIterable<TrainingBatch>,
+): Promise<WeightChoice> {
+  if (choice === "float32") return { dir: best, dtype: "float32" };
+  const halfDir = `${best}-float16`;
+  await rm(halfDir, { recursive: true, force: true });
+  const full = await loadLayersModel(best);
+  try {
+    await saveLayersModel(full, halfDir, { dtype: "float16" });
+    if (choice === "float16") return { dir: halfDir, dtype: "float16" };
+    const half = await loadLayersModel(halfDir);
+    try {
+      const rfne = {
+        float32: await validationRfne(full, validationBatches(), config),
+        float16: await validationRfne(half, validationBatches(), config),
+      };
+      const keepHalf = Math.abs(rfne.float16 - rfne.float32) < FLOAT16_RFNE_TOLERANCE * rfne.float32;
+      return { dir: keepHalf ? halfDir : best, dtype: keepHalf ? "float16" : "float32", rfne };
+    } finally {
+      half.dispose();
+    }
+  } finally {
+    full.dispose();
+  }
+}
+
+function describeWeights(w: WeightChoice): string {
+  if (w.rfne === undefined) return `${w.dtype} (chosen by the trainer's caller)`;
+  const change = Math.abs(w.rfne.float16 - w.rfne.float32) / w.rfne.float32;
+  return (
+    `${w.dtype}: validation RFNE ${w.rfne.float32.toPrecision(6)} in float32, ${w.rfne.float16.toPrecision(6)} in ` +
+    `float16, a relative change of ${change.toExponential(2)} (float16 is kept below ${FLOAT16_RFNE_TOLERANCE})`
+  );
+}
+
 async function writeModelPackage(
   options: TrainBaselineOptions,
-  checkpoints: string,
+  weights: WeightChoice,
   config: NetConfig,
   state: { epochsDone: number; bestValidLoss: number; bestEpoch: number; history: readonly unknown[] },
   backendDetail: string,
@@ -269,9 +334,8 @@ async function writeModelPackage(
 ): Promise<string> {
   const dir = options.out;
   await mkdir(dir, { recursive: true });
-  const best = join(checkpoints, "best");
-  const files = await weightFiles(best);
-  for (const file of ["model.json", ...files]) await cp(join(best, file), join(dir, file));
+  const files = await weightFiles(weights.dir);
+  for (const file of ["model.json", ...files]) await cp(join(weights.dir, file), join(dir, file));
   const name = netPackageName(config.net, options.spec.key, options.task.name);
   const weightsSha256 = await weightsSha256Of(dir);
   const pkg = {
@@ -297,7 +361,11 @@ async function writeModelPackage(
     },
   };
   await writeFile(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-  await writeFile(join(dir, "training-log.json"), `${JSON.stringify(state, null, 2)}\n`);
+  const log = {
+    ...state,
+    weights: { dtype: weights.dtype, ...(weights.rfne === undefined ? {} : { validationRfne: weights.rfne }) },
+  };
+  await writeFile(join(dir, "training-log.json"), `${JSON.stringify(log, null, 2)}\n`);
   const card = [
     `# ${name}`,
     "",
@@ -317,7 +385,7 @@ async function writeModelPackage(
     `| best epoch | ${state.bestEpoch + 1} (validation loss ${state.bestValidLoss.toPrecision(4)}) |`,
     `| hardware | ${backendDetail}; host ${hostname()}, ${cpus().length} CPU cores |`,
     `| wall time | ${wallSeconds.toFixed(1)} s |`,
-    `| weights | ${files.join(", ")}${files.length > 1 ? " (concatenated)" : ""}, sha256 ${weightsSha256} |`,
+    `| weights | ${files.join(", ")}${files.length > 1 ? " (concatenated)" : ""}, sha256 ${weightsSha256}; ${describeWeights(weights)} |`,
     "",
     "Scores: run `fieldbench run superbench --model <this directory>`; result files live under leaderboards/.",
     "",

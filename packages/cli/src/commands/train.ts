@@ -21,6 +21,7 @@ interface TrainFlags {
   timeBudget?: string;
   cache?: boolean;
   globalSkip?: boolean;
+  weights: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -55,6 +56,11 @@ export function registerTrain(program: Command, io: CliIo): void {
       `${netsWith("globalSkip")} only: add the bicubic pre-upsampled input to the output (not in SuperBench's nets; same parameters)`,
     )
     .option("--cache", "keep decoded snapshots in memory across epochs (when the splits fit in RAM; fast on a GPU)")
+    .option(
+      "--weights <dtype>",
+      "auto (float16 when it moves the validation RFNE by < 1e-4 relative: half the bytes) | float32 | float16",
+      "auto",
+    )
     .option("--json", "print the outcome as JSON")
     .option("--quiet", "no progress on stderr")
     .addHelpText(
@@ -130,6 +136,7 @@ async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<vo
     ...(flags.timeBudget === undefined ? {} : { maxSeconds: positiveNumber(flags.timeBudget, "--time-budget") }),
     ...(flags.cache ? { cacheSnapshots: true } : {}),
     ...(flags.globalSkip ? { globalSkip: true } : {}),
+    weightDtype: weightDtype(flags.weights),
     progress: (epoch, total) =>
       createProgress({
         label: `${model} epoch ${epoch + 1}/${epochs}`,
@@ -146,4 +153,11 @@ async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<vo
     io.stdout.write(
       `trained ${model}: best validation loss ${outcome.bestValidLoss.toPrecision(4)} at epoch ${outcome.bestEpoch + 1}, ${outcome.wallSeconds.toFixed(1)} s; package ${outcome.packageDir}\n`,
     );
+}
+
+const WEIGHT_DTYPES = ["auto", "float32", "float16"] as const;
+
+function weightDtype(value: string): (typeof WEIGHT_DTYPES)[number] {
+  if ((WEIGHT_DTYPES as readonly string[]).includes(value)) return value as (typeof WEIGHT_DTYPES)[number];
+  throw new FieldbenchError("BAD_USAGE", `--weights must be one of ${WEIGHT_DTYPES.join(", ")}, got ${value}`);
 }

@@ -62,6 +62,8 @@ async function openNewDevice(): Promise<GPUDevice> {
     requiredLimits: {
       maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
       maxBufferSize: limits.maxBufferSize,
+      // The FFT holds whole lines in workgroup storage: 32 KiB where the adapter allows it (the default is 16 KiB).
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
     },
   });
 }

@@ -1,37 +1,62 @@
 import { FieldbenchError, checkAllocation } from "@fieldbench/core";
 import { initialVorticity, spectralEnergy, spectralEnstrophy } from "../initial.js";
 import { type NsktParams, maxRetainedK2, validateParams } from "../params.js";
-import type { NsktSnapshot, NsktSolver, StepInfo } from "../solver.js";
+import {
+  type BatchProgress,
+  type NsktBatchSolver,
+  type NsktSolver,
+  type StepInfo,
+  batchMember,
+  checkBatchParams,
+} from "../solver.js";
 import { openGpuDevice } from "./device.js";
-import { COMBINE, FFT_STAGE, PREP, PRODUCT, RHS } from "./shaders.js";
+import { lineFftPlan, lineFftShader, twiddleTable } from "./fft-wgsl.js";
+import { DT, PACK, PREP, PRODUCT, UPDATE } from "./shaders.js";
 
 const WORKGROUP = 256;
-/**
- * The CFL speed is read back every SPEED_EVERY steps, not every step (each readback is a full GPU round trip); dt in
- * between uses the last speed with a 10% margin.
- */
-const SPEED_EVERY = 25;
+/** Steps encoded per submit between read-backs of the per-trajectory clocks (a read-back is a GPU round trip). */
+const STEPS_PER_SUBMIT = 64;
+/** f32 stand-in for "no limit" in the remaining-time slot. */
+const FAR = 3e38;
+const CTL_WORDS = 8;
+const RK3: readonly (readonly [number, number])[] = [
+  [0, 1],
+  [0.75, 0.25],
+  [1 / 3, 2 / 3],
+];
 
 /**
- * The same scheme as the CPU backend (SSP-RK3, 2/3 rule, three complex 2-D FFTs per right-hand side) in f32
- * WGSL: radix-2 Stockham FFT stages along rows then columns, element-wise kernels for the rest. The CFL speed
- * is reduced on the GPU and read back once per step (unless a fixed dt is given) to choose dt on the host.
+ * A batch of independent trajectories (same grid, Re, CFL and forcing; own seed or initial state) stepped together
+ * by one set of dispatches: the scheme of the CPU backend (vorticity DFT, SSP-RK3, 2/3 rule, three complex 2-D FFTs
+ * per right-hand side) in f32 WGSL. Per step: 3 x (two inverse 2-D FFTs, the product, one forward 2-D FFT, one
+ * fused rhs + RK stage + next-prep kernel) and one dt kernel: 25 dispatches, no read-back. Each 2-D FFT is two
+ * workgroup-memory passes (fft-wgsl.ts). Every trajectory has its own dt (CFL rule on the GPU, as on the CPU), so
+ * trajectory k of a batch takes exactly the steps, and gives exactly the bits, of the same trajectory run alone.
  */
-export async function createWebGpuSolver(
-  input: NsktParams,
-  initial?: { re: Float64Array; im: Float64Array },
-): Promise<NsktSolver> {
-  const p = validateParams(input);
+export async function createWebGpuBatchSolver(
+  inputs: readonly NsktParams[],
+  initial?: readonly ({ re: Float64Array; im: Float64Array } | undefined)[],
+): Promise<NsktBatchSolver> {
+  const params = checkBatchParams(inputs.map((p) => validateParams(p)));
+  const p = params[0];
   const n = p.n;
   const n2 = n * n;
-  checkAllocation(n2 * 7, 8, `NSKT WebGPU solver state for ${n}x${n}`);
+  const batch = params.length;
+  checkAllocation(batch * n2 * 2 * 5 + 3 * n2, 4, `NSKT WebGPU solver state for ${batch} x ${n}x${n}`);
   const device = await openGpuDevice();
   const errors: string[] = [];
   device.addEventListener?.("uncapturederror", (e) =>
     errors.push(String((e as GPUUncapturedErrorEvent).error.message)),
   );
+  const limit = device.limits.maxStorageBufferBindingSize;
+  const bytes = batch * n2 * 8;
+  if (bytes > limit) {
+    throw new FieldbenchError(
+      "INVALID_VALUE",
+      `a batch of ${batch} trajectories at ${n}x${n} needs ${bytes} bytes per buffer; this device binds at most ${limit}: use a smaller batch`,
+    );
+  }
 
-  const bytes = n2 * 8;
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const owned: GPUBuffer[] = [];
   const buffer = (size: number, usage = storage) => {
@@ -41,39 +66,33 @@ export async function createWebGpuSolver(
   };
   const w = buffer(bytes);
   const s = buffer(bytes);
-  const r = buffer(bytes);
   const a = buffer(bytes);
   const b = buffer(bytes);
-  const tmp = buffer(bytes);
-  const speed = buffer(16);
-  const speedRead = buffer(16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-  const twiddle = buffer(Math.max(n / 2, 1) * 8, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-  const tw = new Float32Array(Math.max(n, 2));
-  for (let k = 0; k < n / 2; k++) {
-    tw[2 * k] = Math.cos((2 * Math.PI * k) / n);
-    tw[2 * k + 1] = -Math.sin((2 * Math.PI * k) / n);
-  }
-  device.queue.writeBuffer(twiddle, 0, tw, 0, n);
+  const speed = buffer(Math.max(16, batch * 4));
+  const ctlBytes = batch * CTL_WORDS * 4;
+  const ctl = buffer(ctlBytes);
+  const ctlRead = buffer(ctlBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const packed = buffer(3 * n2 * 4);
+  const packedRead = buffer(3 * n2 * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const stateRead = buffer(n2 * 8, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const twiddle = buffer(Math.max(n, 2) * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+  device.queue.writeBuffer(twiddle, 0, twiddleTable(n));
 
-  const start = initial ?? initialVorticity(n, p.k0, p.seed);
-  const packed = new Float32Array(2 * n2);
-  for (let o = 0; o < n2; o++) {
-    packed[2 * o] = start.re[o];
-    packed[2 * o + 1] = start.im[o];
+  const state = new Float32Array(2 * n2);
+  for (let k = 0; k < batch; k++) {
+    const start = initial?.[k] ?? initialVorticity(n, params[k].k0, params[k].seed);
+    for (let o = 0; o < n2; o++) {
+      state[2 * o] = start.re[o];
+      state[2 * o + 1] = start.im[o];
+    }
+    device.queue.writeBuffer(w, k * n2 * 8, state);
   }
-  device.queue.writeBuffer(w, 0, packed);
 
   const pipeline = (code: string) =>
     device.createComputePipeline({
       layout: "auto",
       compute: { module: device.createShaderModule({ code }), entryPoint: "main" },
     });
-  const fftPipe = pipeline(FFT_STAGE);
-  const prepPipe = pipeline(PREP);
-  const productPipe = pipeline(PRODUCT);
-  const rhsPipe = pipeline(RHS);
-  const combinePipe = pipeline(COMBINE);
-
   const uniform = (data: ArrayBuffer) => {
     const u = buffer(Math.max(16, data.byteLength), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(u, 0, data);
@@ -91,50 +110,61 @@ export async function createWebGpuSolver(
       entries: resources.map((res, binding) => ({ binding, resource: { buffer: res } })),
     });
 
-  // FFT: log2(n) stages along rows then log2(n) along columns, ping-ponging target <-> tmp (an even count, so
-  // the result lands back in target).
-  const log2n = Math.log2(n);
-  const stageUniforms = (inverse: boolean) => {
-    const list: GPUBuffer[] = [];
-    for (const axis of [0, 1]) {
-      for (let st = 0; st < log2n; st++) {
-        const ns = 1 << st;
-        const [lineStride, elemStride] = axis === 0 ? [n, 1] : [1, n];
-        list.push(uniform(words([n, ns, lineStride, elemStride, n / (2 * ns), inverse ? 1 : 0, n, 0])));
-      }
-    }
-    return list;
-  };
-  const forwardStages = stageUniforms(false);
-  const inverseStages = stageUniforms(true);
-  const fftGroups = new Map<GPUBuffer, { forward: GPUBindGroup[]; inverse: GPUBindGroup[] }>();
-  for (const target of [a, b]) {
-    const make = (stages: GPUBuffer[]) =>
-      stages.map((u, idx) =>
-        idx % 2 === 0 ? group(fftPipe, [target, tmp, twiddle, u]) : group(fftPipe, [tmp, target, twiddle, u]),
-      );
-    fftGroups.set(target, { forward: make(forwardStages), inverse: make(inverseStages) });
-  }
-  const prepUniform = uniform(words([n, 0, 0, 0]));
-  const snapUniform = uniform(words([n, 1, 0, 0]));
-  const prepW = group(prepPipe, [w, a, b, prepUniform]);
-  const prepS = group(prepPipe, [s, a, b, prepUniform]);
-  const prepSnap = group(prepPipe, [w, a, b, snapUniform]);
-  const productGroup = group(productPipe, [a, b, speed, uniform(words([n, 0], [1 / n2, 1 / (n2 * n2)]))]);
-  const forceK = p.forcing?.k ?? 0;
+  const nu = 1 / p.re;
+  const dx = (2 * Math.PI) / n;
   const forceValue = p.forcing ? (-p.forcing.amplitude * p.forcing.k * n2) / 2 : 0;
-  const rhsUniform = uniform(words([n, forceK], [1 / p.re, p.forcing?.drag ?? 0, forceValue, n / 3, 0, 0]));
-  const rhsW = group(rhsPipe, [w, b, r, rhsUniform]);
-  const rhsS = group(rhsPipe, [s, b, r, rhsUniform]);
-  const combineUniforms = [0, 1, 2].map(() => buffer(32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST));
-  const combineGroups = combineUniforms.map((u) => group(combinePipe, [w, s, r, u]));
-  const RK3 = [
-    [0, 1],
-    [0.75, 0.25],
-    [1 / 3, 2 / 3],
-  ];
+  const paramsUniform = uniform(
+    words(
+      [n, n2, batch, p.forcing?.k ?? 0],
+      [
+        nu,
+        p.forcing?.drag ?? 0,
+        forceValue,
+        n / 3,
+        1 / n2,
+        1 / (n2 * n2),
+        p.cfl * dx,
+        2 / (nu * maxRetainedK2(n)),
+        p.dt ?? 0,
+        0,
+        0,
+        0,
+      ],
+    ),
+  );
 
-  const dispatch = (pass: GPUComputePassEncoder, pipe: GPUComputePipeline, bind: GPUBindGroup, threads: number) => {
+  const workgroupBytes = device.limits.maxComputeWorkgroupStorageSize;
+  const rowPlan = lineFftPlan(n, "rows", workgroupBytes);
+  const colPlan = lineFftPlan(n, "columns", workgroupBytes);
+  const rowPipe = pipeline(lineFftShader(rowPlan));
+  const colPipe = pipeline(lineFftShader(colPlan));
+  const forwardU = uniform(words([0, 0, 0, 0]));
+  const inverseU = uniform(words([1, 0, 0, 0]));
+  const fftGroups = new Map<GPUBuffer, { rows: GPUBindGroup[]; cols: GPUBindGroup[] }>();
+  for (const target of [a, b]) {
+    fftGroups.set(target, {
+      rows: [forwardU, inverseU].map((u) => group(rowPipe, [target, twiddle, u])),
+      cols: [forwardU, inverseU].map((u) => group(colPipe, [target, twiddle, u])),
+    });
+  }
+  const prepPipe = pipeline(PREP);
+  const productPipe = pipeline(PRODUCT);
+  const dtPipe = pipeline(DT);
+  const updatePipe = pipeline(UPDATE);
+  const packPipe = pipeline(PACK);
+  const prepStep = group(prepPipe, [w, a, b, paramsUniform, uniform(words([0, 0, 0, 0]))]);
+  const prepSnap = group(prepPipe, [w, a, b, paramsUniform, uniform(words([1, 0, 0, 0]))]);
+  const productGroups = [1, 0].map((record) =>
+    group(productPipe, [a, b, speed, paramsUniform, uniform(words([record, 0, 0, 0]))]),
+  );
+  const dtGroup = group(dtPipe, [speed, ctl, paramsUniform]);
+  const updateGroups = RK3.map(([c0, c1], k) =>
+    group(updatePipe, [w, s, a, b, ctl, paramsUniform, uniform(words([k + 1, 0], [c0, c1]))]),
+  );
+  const whichUniform = buffer(16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+  const packGroup = group(packPipe, [a, b, packed, paramsUniform, whichUniform]);
+
+  const elementwise = (pass: GPUComputePassEncoder, pipe: GPUComputePipeline, bind: GPUBindGroup, threads: number) => {
     const groups = Math.ceil(threads / WORKGROUP);
     const x = Math.min(groups, 32768);
     pass.setPipeline(pipe);
@@ -142,96 +172,150 @@ export async function createWebGpuSolver(
     pass.dispatchWorkgroups(x, Math.ceil(groups / x));
   };
   const fft2d = (pass: GPUComputePassEncoder, target: GPUBuffer, inverse: boolean) => {
-    const groups = fftGroups.get(target);
-    if (groups === undefined) throw new FieldbenchError("INTERNAL", "FFT target buffer has no bind groups");
-    for (const g of inverse ? groups.inverse : groups.forward) dispatch(pass, fftPipe, g, n2 / 2);
+    const g = fftGroups.get(target);
+    if (g === undefined) throw new FieldbenchError("INTERNAL", "FFT target buffer has no bind groups");
+    const dir = inverse ? 1 : 0;
+    pass.setPipeline(rowPipe);
+    pass.setBindGroup(0, g.rows[dir]);
+    pass.dispatchWorkgroups(n / rowPlan.lines, batch);
+    pass.setPipeline(colPipe);
+    pass.setBindGroup(0, g.cols[dir]);
+    pass.dispatchWorkgroups(n / colPlan.lines, batch);
   };
-  /** prep -> two inverse FFTs -> product; leaves the physical nonlinear term in b. */
-  const nonlinearPhysical = (pass: GPUComputePassEncoder, prep: GPUBindGroup) => {
-    dispatch(pass, prepPipe, prep, n2);
-    fft2d(pass, a, true);
-    fft2d(pass, b, true);
-    dispatch(pass, productPipe, productGroup, n2);
-  };
-  const finishRhs = (pass: GPUComputePassEncoder, rhsGroup: GPUBindGroup) => {
-    fft2d(pass, b, false);
-    dispatch(pass, rhsPipe, rhsGroup, n2);
+  /** One SSP-RK3 step; expects a and b prepared from w (PREP or the previous step's last UPDATE). */
+  const encodeStep = (pass: GPUComputePassEncoder) => {
+    for (let stage = 0; stage < 3; stage++) {
+      fft2d(pass, a, true);
+      fft2d(pass, b, true);
+      elementwise(pass, productPipe, productGroups[stage === 0 ? 0 : 1], batch * n2);
+      if (stage === 0) {
+        pass.setPipeline(dtPipe);
+        pass.setBindGroup(0, dtGroup);
+        pass.dispatchWorkgroups(Math.ceil(batch / 64));
+      }
+      fft2d(pass, b, false);
+      elementwise(pass, updatePipe, updateGroups[stage], batch * n2);
+    }
   };
 
-  const dx = (2 * Math.PI) / n;
-  const dtViscous = 2 / ((1 / p.re) * maxRetainedK2(n));
-  let time = 0;
-  let steps = 0;
-  let lastSpeed = 0;
+  // Host copy of the clocks: time in f64 (set exactly to each target), steps as counted on the GPU.
+  const times = new Float64Array(batch);
+  let stepCounts: number[] = new Array(batch).fill(0);
+  let lastDt: number[] = new Array(batch).fill(0);
+  let lastSpeed: number[] = new Array(batch).fill(0);
+  /** a and b hold PREP(w) (ready for a step); `physical` marks them as the inverse transforms of a snapshot. */
+  let prepared = false;
+  let physical = false;
 
-  const readSpeed = async (): Promise<number> => {
-    await device.queue.onSubmittedWorkDone();
-    await speedRead.mapAsync(GPUMapMode.READ);
-    const value = new Float32Array(speedRead.getMappedRange(), 0, 1)[0];
-    speedRead.unmap();
-    return value;
-  };
   const check = () => {
     if (errors.length > 0) throw new FieldbenchError("WORK_FAILED", `WebGPU error: ${errors[0]}`);
   };
-
-  const step = async (maxDt = Number.POSITIVE_INFINITY): Promise<StepInfo> => {
-    let enc = device.createCommandEncoder();
-    enc.clearBuffer(speed);
-    let pass = enc.beginComputePass();
-    nonlinearPhysical(pass, prepW);
-    pass.end();
-    let u = lastSpeed;
-    if (p.dt === undefined && steps % SPEED_EVERY === 0) {
-      enc.copyBufferToBuffer(speed, 0, speedRead, 0, 16);
-      device.queue.submit([enc.finish()]);
-      u = await readSpeed();
-      lastSpeed = u;
-      enc = device.createCommandEncoder();
+  const writeClocks = (remaining: number[]) => {
+    const data = new ArrayBuffer(ctlBytes);
+    const f = new Float32Array(data);
+    const u = new Uint32Array(data);
+    for (let k = 0; k < batch; k++) {
+      f[k * CTL_WORDS] = remaining[k];
+      u[k * CTL_WORDS + 4] = 0;
     }
-    // Between readbacks the speed may grow a little; a 10% margin keeps the CFL number below cfl.
-    const margin = steps % SPEED_EVERY === 0 ? 1 : 1.1;
-    const advective = u > 0 ? (p.cfl * dx) / (u * margin) : Number.POSITIVE_INFINITY;
-    const dt = Math.min(p.dt ?? Math.min(advective, dtViscous), maxDt);
-    for (const [idx, [c0, c1]] of RK3.entries()) {
-      device.queue.writeBuffer(combineUniforms[idx], 0, words([n, 0], [c0, c1, dt, 0, 0, 0]));
-    }
-    pass = enc.beginComputePass();
-    finishRhs(pass, rhsW);
-    pass.end();
-    enc.copyBufferToBuffer(w, 0, s, 0, bytes);
-    pass = enc.beginComputePass();
-    dispatch(pass, combinePipe, combineGroups[0], n2);
-    for (const stage of [1, 2]) {
-      nonlinearPhysical(pass, prepS);
-      finishRhs(pass, rhsS);
-      dispatch(pass, combinePipe, combineGroups[stage], n2);
-    }
-    pass.end();
-    enc.copyBufferToBuffer(s, 0, w, 0, bytes);
+    device.queue.writeBuffer(ctl, 0, data);
+  };
+  const readClocks = async () => {
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(ctl, 0, ctlRead, 0, ctlBytes);
     device.queue.submit([enc.finish()]);
-    time += dt;
-    steps++;
-    return { dt, time, speed: u };
+    // Waiting for the queue first: Dawn's null backend (and older drivers) resolve mapAsync only after it.
+    await device.queue.onSubmittedWorkDone();
+    await ctlRead.mapAsync(GPUMapMode.READ);
+    const data = ctlRead.getMappedRange().slice(0);
+    ctlRead.unmap();
+    check();
+    const f = new Float32Array(data);
+    const u = new Uint32Array(data);
+    return Array.from({ length: batch }, (_, k) => ({
+      remaining: f[k * CTL_WORDS],
+      dt: f[k * CTL_WORDS + 1],
+      speed: f[k * CTL_WORDS + 2],
+      steps: u[k * CTL_WORDS + 4],
+    }));
+  };
+  /** Runs `count` steps; clocks were written beforehand. */
+  const submitSteps = (count: number) => {
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    if (!prepared) elementwise(pass, prepPipe, prepStep, batch * n2);
+    prepared = true;
+    physical = false;
+    for (let k = 0; k < count; k++) encodeStep(pass);
+    pass.end();
+    device.queue.submit([enc.finish()]);
   };
 
-  // Persistent staging buffers, created once.
-  const staging = [0, 1].map(() => buffer(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
-  const readBuffer = async (source: GPUBuffer, slot = 0): Promise<Float32Array> => {
-    const target = staging[slot];
+  /**
+   * Advances trajectory k by remaining[k] (FAR = without limit), `count` steps at a time, reading the clocks back
+   * between submits; stops when every trajectory is done or after maxSteps.
+   */
+  const run = async (
+    remaining: number[],
+    maxSteps: number,
+    onProgress?: (progress: BatchProgress) => void,
+  ): Promise<void> => {
+    writeClocks(remaining);
+    let done = 0;
+    let estimate = 1;
+    let before = remaining;
+    while (done < maxSteps) {
+      const count = Math.min(maxSteps - done, Math.max(1, Math.min(STEPS_PER_SUBMIT, estimate)));
+      submitSteps(count);
+      done += count;
+      const clocks = await readClocks();
+      for (let k = 0; k < batch; k++) {
+        const ran = clocks[k].steps;
+        stepCounts[k] += ran;
+        if (clocks[k].dt > 0) {
+          lastDt[k] = clocks[k].dt;
+          lastSpeed[k] = clocks[k].speed;
+        }
+      }
+      // Steps restart from 0 in the clocks after each read, so the counts above add up.
+      const reset = new ArrayBuffer(ctlBytes);
+      const fr = new Float32Array(reset);
+      for (let k = 0; k < batch; k++) fr[k * CTL_WORDS] = clocks[k].remaining;
+      device.queue.writeBuffer(ctl, 0, reset);
+      const left = clocks.filter((c) => c.remaining > 0);
+      // A device that ran nothing (Dawn's null backend, a lost device) leaves the clocks as they were or as garbage.
+      const stalled = clocks.every((c, k) => c.remaining <= 0 || (c.remaining >= before[k] && c.steps === 0));
+      if (left.length > 0 && (stalled || clocks.some((c) => c.steps > count))) {
+        throw new FieldbenchError(
+          "WORK_FAILED",
+          `WebGPU solver: ${count} steps were submitted and none ran (the device executed no shaders)`,
+        );
+      }
+      onProgress?.({
+        steps: [...stepCounts],
+        dt: [...lastDt],
+        speed: [...lastSpeed],
+        remaining: clocks.map((c) => c.remaining),
+      });
+      if (left.length === 0) return;
+      before = clocks.map((c) => c.remaining);
+      estimate = Math.max(...clocks.map((c, k) => (c.remaining > 0 ? Math.ceil(c.remaining / lastDt[k]) : 0)));
+    }
+  };
+
+  const readBuffer = async (source: GPUBuffer, offset: number, target: GPUBuffer, size: number) => {
     const enc = device.createCommandEncoder();
-    enc.copyBufferToBuffer(source, 0, target, 0, bytes);
+    enc.copyBufferToBuffer(source, offset, target, 0, size);
     device.queue.submit([enc.finish()]);
     await device.queue.onSubmittedWorkDone();
     await target.mapAsync(GPUMapMode.READ);
-    const data = new Float32Array(n2 * 2);
-    data.set(new Float32Array(target.getMappedRange()));
+    const data = new Float32Array(target.getMappedRange(0, size).slice(0));
     target.unmap();
     check();
     return data;
   };
-  const stateF64 = async () => {
-    const data = await readBuffer(w);
+  const spectrumOf = async (k: number) => {
+    const data = await readBuffer(w, k * n2 * 8, stateRead, n2 * 8);
     const re = new Float64Array(n2);
     const im = new Float64Array(n2);
     for (let o = 0; o < n2; o++) {
@@ -244,53 +328,68 @@ export async function createWebGpuSolver(
   return {
     backend: "webgpu",
     n,
-    get time() {
-      return time;
+    batch,
+    times: () => [...times],
+    steps: () => [...stepCounts],
+    advanceTo: async (target, onProgress) => {
+      // Closer than the CPU backend's tolerance counts as there, so both backends take the same steps.
+      const remaining = Array.from(times, (t) => (t < target - 1e-12 * Math.max(1, target) ? target - t : 0));
+      if (remaining.every((r) => r === 0)) return;
+      await run(remaining, Number.POSITIVE_INFINITY, onProgress);
+      times.fill(target);
     },
-    get steps() {
-      return steps;
-    },
-    step,
-    advanceTo: async (target, onStep) => {
-      while (time < target - 1e-12 * Math.max(1, target)) {
-        // Not `onStep?.(await step())`: an optional call skips evaluating its arguments when onStep is undefined.
-        const info = await step(target - time);
-        onStep?.(info);
+    step: async (maxDt = Number.POSITIVE_INFINITY) => {
+      const before = [...stepCounts];
+      await run(new Array(batch).fill(Math.min(maxDt, FAR)), 1);
+      const info: StepInfo[] = [];
+      for (let k = 0; k < batch; k++) {
+        const dt = stepCounts[k] > before[k] ? lastDt[k] : 0;
+        times[k] += dt;
+        info.push({ dt, time: times[k], speed: lastSpeed[k] });
       }
-      time = Math.max(time, target);
-      check();
+      return info;
     },
-    snapshot: async (): Promise<NsktSnapshot> => {
+    snapshot: async (k) => {
+      if (!(Number.isInteger(k) && k >= 0 && k < batch)) {
+        throw new FieldbenchError("INVALID_VALUE", `trajectory ${k} is not in a batch of ${batch}`);
+      }
       const enc = device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      dispatch(pass, prepPipe, prepSnap, n2);
-      fft2d(pass, a, true);
-      fft2d(pass, b, true);
-      pass.end();
-      device.queue.submit([enc.finish()]);
-      const uv = await readBuffer(a);
-      const wv = await readBuffer(b, 1);
-      const out = { time, u: new Float32Array(n2), v: new Float32Array(n2), w: new Float32Array(n2) };
-      const scale = 1 / n2;
-      for (let o = 0; o < n2; o++) {
-        out.u[o] = uv[2 * o] * scale;
-        out.v[o] = uv[2 * o + 1] * scale;
-        out.w[o] = wv[2 * o] * scale;
+      if (!physical) {
+        // Velocity and vorticity of every trajectory at once; the next step re-prepares a and b.
+        const pass = enc.beginComputePass();
+        elementwise(pass, prepPipe, prepSnap, batch * n2);
+        fft2d(pass, a, true);
+        fft2d(pass, b, true);
+        pass.end();
+        physical = true;
+        prepared = false;
       }
-      return out;
+      device.queue.writeBuffer(whichUniform, 0, words([k, 0, 0, 0]));
+      const pass2 = enc.beginComputePass();
+      elementwise(pass2, packPipe, packGroup, n2);
+      pass2.end();
+      device.queue.submit([enc.finish()]);
+      const data = await readBuffer(packed, 0, packedRead, 3 * n2 * 4);
+      return { time: times[k], u: data.subarray(0, n2), v: data.subarray(n2, 2 * n2), w: data.subarray(2 * n2) };
     },
-    energy: async () => {
-      const st = await stateF64();
-      return spectralEnergy(st.re, st.im, n);
-    },
-    enstrophy: async () => {
-      const st = await stateF64();
-      return spectralEnstrophy(st.re, st.im, n);
-    },
-    spectrum: stateF64,
+    spectrum: spectrumOf,
     dispose: () => {
-      for (const b of owned) b.destroy();
+      for (const buf of owned) buf.destroy();
       owned.length = 0;
+      stepCounts = [];
+      lastDt = [];
+      lastSpeed = [];
     },
   };
+}
+
+/** One trajectory: a batch of one behind the single-run API. */
+export async function createWebGpuSolver(
+  input: NsktParams,
+  initial?: { re: Float64Array; im: Float64Array },
+): Promise<NsktSolver> {
+  return batchMember(await createWebGpuBatchSolver([input], [initial]), 0, {
+    energy: spectralEnergy,
+    enstrophy: spectralEnstrophy,
+  });
 }
