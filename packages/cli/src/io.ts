@@ -23,6 +23,16 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * Text safe for a terminal or a CI log: control characters (ANSI escapes, carriage returns, newlines that start a
+ * `::error::` workflow command) in names that came from packages or result files are shown escaped, never obeyed.
+ */
+export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** One line of human output; each line of `text` is made printable (newlines between lines are kept). */
 export function printLine(io: CliIo, text = ""): void {
-  io.stdout.write(`${text}\n`);
+  io.stdout.write(`${text.split("\n").map(printable).join("\n")}\n`);
 }

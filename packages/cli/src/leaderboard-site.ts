@@ -10,7 +10,9 @@ import {
   renderSite,
   submitResult,
 } from "@fieldbench/leaderboard";
-import { SPEC_VERSION, readResultFile, sampleVisuals } from "@fieldbench/superbench";
+import { FieldbenchError } from "@fieldbench/core";
+import { modelNames } from "@fieldbench/models";
+import { SPEC_VERSION, TASK_NAMES, readResultFile, readSampleFile, sampleVisuals } from "@fieldbench/superbench";
 
 /**
  * Glue between the leaderboard (tables, site rendering) and superbench (spec version; re-running models for the
@@ -35,19 +37,26 @@ export function buildWithSite(root: string, options: { images: boolean } = { ima
 }
 
 export function submitWithSite(path: string, root: string): Promise<SubmitOutcome> {
-  return submitResult(path, root, SPEC_VERSION, { afterTables: siteWriter(true) });
+  return submitResult(path, root, SPEC_VERSION, { afterTables: siteWriter(true), knownTasks: TASK_NAMES });
 }
 
 /** `fieldbench report`: the leaderboard page for one result file, written to outDir. */
 export async function writeReport(
   path: string,
   outDir: string,
-  options: { model?: string; data?: string; images: boolean },
+  options: { model?: string; data?: string; sample?: string; images: boolean },
 ): Promise<{ written: string[]; visuals: boolean }> {
+  if (options.model !== undefined && !modelNames().includes(options.model))
+    throw new FieldbenchError(
+      "UNKNOWN_MODEL",
+      `--model ${options.model} is not a built-in model (known: ${modelNames().join(", ")}): a package's images come from \`fieldbench ci-score PKG --sample FILE\` and \`report --sample FILE\``,
+    );
   const result = await readResultFile(path);
   const visuals = new Map<string, SampleVisuals>();
   const file = basename(path);
-  if (options.images) {
+  if (options.sample !== undefined) {
+    visuals.set(file, await readSampleFile(options.sample));
+  } else if (options.images) {
     const v = await sampleVisuals(result, {
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.data === undefined ? {} : { data: options.data }),

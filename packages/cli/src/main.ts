@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { exitCodeFor, isFieldbenchError } from "@fieldbench/core";
-import { type CliIo, processIo } from "./io.js";
+import { type CliIo, printable, processIo } from "./io.js";
 import { VERSION } from "./version.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerScore } from "./commands/score.js";
@@ -75,11 +75,11 @@ function reportError(err: unknown, io: CliIo): number {
     return 2;
   }
   if (isFieldbenchError(err)) {
-    io.stderr.write(`fieldbench: ${err.message}\n`);
+    io.stderr.write(`fieldbench: ${printable(err.message.replace(/\n/g, " "))}\n`);
     return exitCodeFor(err);
   }
   const message = err instanceof Error ? err.message : String(err);
-  io.stderr.write(`fieldbench: internal error: ${message.split("\n")[0]}\n`);
+  io.stderr.write(`fieldbench: internal error: ${printable(message.split("\n")[0] ?? "")}\n`);
   if (io.env.FIELDBENCH_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return 1;
 }

@@ -9,7 +9,11 @@ export interface MainResult {
 }
 
 /** Runs `fieldbench ARGV` in-process with captured stdout/stderr (for tests). */
-export async function runMain(argv: readonly string[], cwd: string = process.cwd()): Promise<MainResult> {
+export async function runMain(
+  argv: readonly string[],
+  cwd: string = process.cwd(),
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<MainResult> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = "";
@@ -20,7 +24,7 @@ export async function runMain(argv: readonly string[], cwd: string = process.cwd
   err.on("data", (d) => {
     stderr += d;
   });
-  const io: CliIo = { stdout: out, stderr: err, cwd, env: {} };
+  const io: CliIo = { stdout: out, stderr: err, cwd, env };
   const code = await main(argv, io);
   return { code, stdout, stderr };
 }

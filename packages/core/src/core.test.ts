@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { temporaryPath, writeFileAtomic } from "./atomic-write.js";
 import { describe, expect, it } from "vitest";
 import {
   FieldbenchError,
@@ -159,5 +160,26 @@ describe("progress", () => {
     expect(lines[0]).toMatch(/^run: 1\/4 \(25%\)/);
     expect(lines[1]).toMatch(/run: 3\/4 \(75%\) 1\.5s 2\.00\/s loss 0\.5/);
     expect(lines[2]).toMatch(/^run: 4\/4 \(100%\)/);
+  });
+});
+
+describe("writeFileAtomic", () => {
+  it("creates the folder, replaces the file whole, leaves no temporary, and cleans up when the rename fails", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "atomic-"));
+    try {
+      const path = join(dir, "sub", "a.json");
+      await writeFileAtomic(path, "old");
+      // Ten writers at once: each temporary is unique, so the file ends as one writer's whole content.
+      await Promise.all(Array.from({ length: 10 }, (_, i) => writeFileAtomic(path, `new-${i}`.repeat(1000))));
+      expect(readFileSync(path, "utf8")).toMatch(/^(new-\d)\1{999}$/);
+      expect(readdirSync(join(dir, "sub"))).toEqual(["a.json"]);
+      expect(temporaryPath(path)).not.toBe(temporaryPath(path));
+      // A folder in the way: the rename fails, the error surfaces, no temporary is left behind.
+      mkdirSync(join(dir, "sub", "taken"));
+      await expect(writeFileAtomic(join(dir, "sub", "taken"), "x")).rejects.toThrow();
+      expect(readdirSync(join(dir, "sub")).sort()).toEqual(["a.json", "taken"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

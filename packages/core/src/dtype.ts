@@ -77,10 +77,17 @@ export function dtypeOf(array: NumericArray): NumericDType {
   return "uint64";
 }
 
+/** Converts any numeric array to float32, the dtype fields travel in; a Float32Array is returned as it is. */
+export function toFloat32(array: NumericArray): Float32Array {
+  return array instanceof Float32Array ? array : copyInto(array, new Float32Array(array.length));
+}
+
 /** Converts any numeric array to float64 (int64 through Number, which is exact up to 2^53). */
 export function toFloat64(array: NumericArray): Float64Array {
-  if (array instanceof Float64Array) return array;
-  const out = new Float64Array(array.length);
+  return array instanceof Float64Array ? array : copyInto(array, new Float64Array(array.length));
+}
+
+function copyInto<T extends Float32Array | Float64Array>(array: NumericArray, out: T): T {
   if (array instanceof BigInt64Array || array instanceof BigUint64Array) {
     for (let i = 0; i < array.length; i++) out[i] = Number(array[i]);
   } else {

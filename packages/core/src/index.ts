@@ -13,6 +13,7 @@ export {
   BYTES_PER_ELEMENT,
   allocateArray,
   dtypeOf,
+  toFloat32,
   toFloat64,
   type DType,
   type FloatArray,
@@ -33,6 +34,7 @@ export {
 export { DEFAULT_MAX_BYTES, checkAllocation, formatBytes, maxAllocationBytes, shapeSize } from "./limits.js";
 export { createRng, deriveSeed, type Rng } from "./rng.js";
 export { createSha256, sha256Bytes, sha256File, sha256Files } from "./hash.js";
+export { temporaryPath, writeFileAtomic } from "./atomic-write.js";
 export { downloadFile, type DownloadOptions, type Downloaded } from "./download.js";
 export {
   chooseProgressMode,

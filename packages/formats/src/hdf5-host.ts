@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { FieldbenchError } from "@fieldbench/core";
+import { programError } from "./program-error.js";
 import type { RawTree } from "./hdf5-model.js";
 
 /**
@@ -40,6 +41,8 @@ interface Reply {
   result?: unknown;
   error?: string;
   fatal?: boolean;
+  /** The error class thrown in the worker (TypeError, RangeError, Error, ...). */
+  name?: string;
 }
 
 interface Started {
@@ -104,8 +107,10 @@ function settle(from: Worker, reply: Reply): void {
     return;
   }
   if (reply.fatal) void stop(from);
+  const message = `${request.path}: ${reply.error ?? "HDF5 error"}`;
   request.reject(
-    new FieldbenchError("CORRUPT_FILE", `${request.path}: ${reply.error ?? "HDF5 error"}`, { path: request.path }),
+    (reply.fatal ? undefined : programError(reply.name, message)) ??
+      new FieldbenchError("CORRUPT_FILE", message, { path: request.path }),
   );
 }
 

@@ -1,6 +1,13 @@
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import { type Attrs, type AttrValue, FieldbenchError, isFieldbenchError, shapeSize } from "@fieldbench/core";
+import {
+  type Attrs,
+  type AttrValue,
+  FieldbenchError,
+  isFieldbenchError,
+  shapeSize,
+  temporaryPath,
+} from "@fieldbench/core";
 import type H5wasmModule from "h5wasm/node";
 
 type H5wasm = typeof H5wasmModule;
@@ -91,7 +98,7 @@ export async function createHdf5Writer(path: string, attrs?: Attrs): Promise<Hdf
 async function openWriter(path: string, attrs?: Attrs): Promise<Hdf5Writer & FullWriter> {
   const h5wasm = await loadH5wasm();
   const target = resolve(path);
-  const tmp = `${target}.tmp-${process.pid}`;
+  const tmp = temporaryPath(target);
   let file: H5File;
   try {
     // Tracked link order keeps dims and variables in creation order, as netCDF-C files have them.

@@ -1,7 +1,6 @@
 export * from "./types.js";
 export { normalizeSelection, selectionShape, type NormalizedRange } from "./selection.js";
 export {
-  sniffFormat,
   hdf5SuperblockOffset,
   isFluxnetCsv,
   isGrib2,
@@ -10,7 +9,15 @@ export {
   isSegy,
   isZarrListing,
 } from "./sniff.js";
-export { detectFormat, getReader, isUrl, openFile, probePath } from "./open.js";
+export { detectReader, isUrl, openFile, probePath } from "./open.js";
+export {
+  formatNames,
+  getReader,
+  readerEntries,
+  registerReader,
+  sniffReader,
+  type ReaderEntry,
+} from "./registry.js";
 export { encodeNpy, parseNpyHeader, readNpy, writeNpy, type NpyHeader, type WriteNpyOptions } from "./npy.js";
 export * from "./cf/index.js";
 export {

@@ -1,8 +1,9 @@
 import { type AttrValue, type Attrs, FieldbenchError, type NumericArray, shapeSize } from "@fieldbench/core";
 import { stringAttr } from "./cf/attrs.js";
 import { decodeVariable } from "./cf/decode.js";
+import { decodeOptionsFor, readDecoded } from "./cf/read.js";
 import { decodeTimes, isTimeUnits } from "./cf/time.js";
-import type { OpenFile, RawArray, Selection, VariableInfo } from "./types.js";
+import type { OpenFile, Selection, VariableInfo } from "./types.js";
 
 /** `fieldbench inspect --json` (DESIGN.md): format, dims, attrs, variables, plus the format's own block. */
 export interface InspectReport {
@@ -141,7 +142,7 @@ async function* decodedSlabs(file: OpenFile, info: VariableInfo): AsyncGenerator
     );
   }
   if (info.shape.length === 0 || total <= SLAB_ELEMENTS) {
-    yield decodeRaw(await file.read(info.name), info);
+    yield (await readDecoded(file, info.name)).values;
     return;
   }
   const rowElements = total / (info.shape[0] as number);
@@ -149,15 +150,8 @@ async function* decodedSlabs(file: OpenFile, info: VariableInfo): AsyncGenerator
   for (let start = 0; start < (info.shape[0] as number); start += rowsPerSlab) {
     const stop = Math.min(info.shape[0] as number, start + rowsPerSlab);
     const selection: Selection = [[start, stop]];
-    yield decodeRaw(await file.read(info.name, selection), info);
+    yield (await readDecoded(file, info.name, selection)).values;
   }
-}
-
-function decodeRaw(raw: RawArray, info: VariableInfo): Float64Array {
-  if (!ArrayBuffer.isView(raw.data)) {
-    throw new FieldbenchError("INVALID_VALUE", `variable ${info.name} holds text; it has no numeric values`);
-  }
-  return decodeVariable(raw.data as NumericArray, info.attrs, info.name).values;
 }
 
 /** `inspect --var NAME --values --json`: decoded numbers (null for missing), or ISO-8601 times for a CF time variable. */
@@ -181,7 +175,7 @@ export async function variableValues(file: OpenFile, name: string): Promise<Vari
     ...(units === undefined ? {} : { units }),
   };
   if (!ArrayBuffer.isView(raw.data)) return { ...base, values: [...(raw.data as readonly string[])] };
-  const decoded = decodeVariable(raw.data as NumericArray, info.attrs, info.name).values;
+  const decoded = decodeVariable(raw.data as NumericArray, info.attrs, info.name, decodeOptionsFor(file)).values;
   if (isTimeUnits(units)) {
     const calendar = stringAttr(info.attrs, "calendar") ?? "standard";
     return { ...base, calendar, values: decodeTimes(decoded, units as string, calendar, `${file.path}: ${info.name}`) };

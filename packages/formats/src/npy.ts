@@ -1,4 +1,4 @@
-import { open as openHandle, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { open as openHandle, stat } from "node:fs/promises";
 import {
   BYTES_PER_ELEMENT,
   FieldbenchError,
@@ -8,6 +8,7 @@ import {
   checkAllocation,
   dtypeOf,
   shapeSize,
+  writeFileAtomic,
 } from "@fieldbench/core";
 import { type NormalizedRange, normalizeSelection, selectionShape } from "./selection.js";
 import { isNpy } from "./sniff.js";
@@ -446,13 +447,5 @@ export async function writeNpy(
   shape: readonly number[],
   options: WriteNpyOptions = {},
 ): Promise<void> {
-  const bytes = encodeNpy(data, shape, options);
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, path);
-  } catch (err) {
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
+  await writeFileAtomic(path, encodeNpy(data, shape, options));
 }

@@ -1,28 +1,8 @@
 import { open as openHandle, readdir, stat } from "node:fs/promises";
 import { FieldbenchError, isFieldbenchError } from "@fieldbench/core";
-import { sniffFormat } from "./sniff.js";
-import type { FormatName, FormatReader, OpenFile, OpenOptions, Probe } from "./types.js";
-
-/**
- * The reader registry: a Map of lazy loaders (zarrita's habit), so `inspect` of a CSV never loads h5wasm.
- * A new format is one module exporting `reader` plus one line here and one sniffer in sniff.ts.
- */
-const READERS = new Map<FormatName, () => Promise<FormatReader>>([
-  ["netcdf3", async () => (await import("./netcdf3.js")).reader],
-  ["netcdf4", async () => (await import("./hdf5.js")).reader],
-  ["hdf5", async () => (await import("./hdf5.js")).reader],
-  ["zarr", async () => (await import("./zarr.js")).reader],
-  ["npy", async () => (await import("./npy.js")).reader],
-  ["segy", async () => (await import("./segy/index.js")).reader],
-  ["fluxnet", async () => (await import("./fluxnet/index.js")).reader],
-  ["grib2", async () => (await import("./grib2/index.js")).reader],
-]);
-
-export async function getReader(format: FormatName): Promise<FormatReader> {
-  const load = READERS.get(format);
-  if (load === undefined) throw new FieldbenchError("UNKNOWN_FORMAT", `no reader registered for format ${format}`);
-  return load();
-}
+import { isProgramError } from "./program-error.js";
+import { formatNames, sniffReader } from "./registry.js";
+import type { FormatReader, OpenFile, OpenOptions, Probe } from "./types.js";
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -57,32 +37,29 @@ export async function probePath(path: string): Promise<Probe> {
   }
 }
 
-export async function detectFormat(path: string): Promise<FormatName> {
+/** The reader that claims a path's bytes (or directory listing, or URL); UNKNOWN_FORMAT when none does. */
+export async function detectReader(path: string): Promise<FormatReader> {
   const probe = await probePath(path);
-  const format = sniffFormat(probe);
-  if (format === undefined) {
-    const what = probe.isDirectory ? "a directory that is not a Zarr store" : "bytes that match no known format";
-    throw new FieldbenchError(
-      "UNKNOWN_FORMAT",
-      `${path}: ${what} (netcdf3, netcdf4, hdf5, zarr, segy, fluxnet, npy, grib2 are read)`,
-      { path },
-    );
+  const reader = await sniffReader(probe);
+  if (reader === undefined) {
+    const what = probe.isDirectory ? "a directory that no reader claims" : "bytes that match no known format";
+    throw new FieldbenchError("UNKNOWN_FORMAT", `${path}: ${what} (${formatNames().join(", ")} are read)`, { path });
   }
-  return format;
+  return reader;
 }
 
 /**
  * Opens any supported file by its bytes. Reader failures that are not already FieldbenchErrors
- * (a library throwing on a corrupt header) become CORRUPT_FILE with the file named, never a crash.
+ * (a library throwing on a corrupt header) become CORRUPT_FILE with the file named; a reader's own bug
+ * (TypeError, RangeError, ...) stays what it is, so the CLI reports an internal error and tests see it.
  */
 export async function openFile(path: string, options: OpenOptions = {}): Promise<OpenFile> {
-  const format = await detectFormat(path);
-  const reader = await getReader(format);
+  const reader = await detectReader(path);
   let file: OpenFile;
   try {
     file = await reader.open(path, options);
   } catch (err) {
-    throw asCorrupt(err, path, `not a readable ${format} file`);
+    throw asCorrupt(err, path, `not a readable ${reader.format} file`);
   }
   return guardReads(file);
 }
@@ -108,8 +85,8 @@ function guardReads(file: OpenFile): OpenFile {
   };
 }
 
-function asCorrupt(err: unknown, path: string, what: string): FieldbenchError {
-  if (isFieldbenchError(err)) return err;
+function asCorrupt(err: unknown, path: string, what: string): Error {
+  if (isFieldbenchError(err) || isProgramError(err)) return err;
   return new FieldbenchError("CORRUPT_FILE", `${path}: ${what} (${describe(err)})`, { path, cause: err });
 }
 

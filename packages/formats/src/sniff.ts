@@ -1,21 +1,5 @@
-import type { FormatName, Probe } from "./types.js";
-
-/**
- * Format sniffing from bytes, never from the file extension. Each test is cheap and pure so that
- * `inspect` can name a format before loading any heavy reader (h5wasm, zarrita).
- */
-export function sniffFormat(probe: Probe): FormatName | undefined {
-  if (probe.isUrl) return "zarr";
-  if (probe.isDirectory) return isZarrListing(probe.entries) ? "zarr" : undefined;
-  const head = probe.head;
-  if (isNetcdf3(head)) return "netcdf3";
-  if (hdf5SuperblockOffset(head) !== undefined) return looksLikeNetcdf4(head) ? "netcdf4" : "hdf5";
-  if (isNpy(head)) return "npy";
-  if (isGrib2(head)) return "grib2";
-  if (isSegy(head)) return "segy";
-  if (isFluxnetCsv(head)) return "fluxnet";
-  return undefined;
-}
+// Byte tests the readers' own `sniff` use (registry.ts asks each reader in turn): cheap and pure, from bytes,
+// never from the file extension.
 
 export function isNetcdf3(head: Uint8Array): boolean {
   return (
@@ -35,18 +19,6 @@ export function hdf5SuperblockOffset(head: Uint8Array): number | undefined {
     if (HDF5_MAGIC.every((b, i) => head[offset + i] === b)) return offset;
   }
   return undefined;
-}
-
-/**
- * netCDF-C marks the files it writes with `_NCProperties` and, on variables, `_Netcdf4Dimid` /
- * `_Netcdf4Coordinates`; dimension scales (`DIMENSION_LIST`, `CLASS=DIMENSION_SCALE`) are what
- * make an HDF5 file read as NetCDF4 too. These live in object headers near the start of the file.
- */
-function looksLikeNetcdf4(head: Uint8Array): boolean {
-  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString("latin1");
-  return ["_NCProperties", "_Netcdf4Dimid", "_Netcdf4Coordinates", "DIMENSION_SCALE", "DIMENSION_LIST"].some((marker) =>
-    text.includes(marker),
-  );
 }
 
 export function isNpy(head: Uint8Array): boolean {

@@ -1,8 +1,10 @@
 import type { Attrs, DType, NumericArray } from "@fieldbench/core";
 
-/** Format names as `fieldbench inspect --json` reports them (DESIGN.md, CLI contract). */
-export const FORMAT_NAMES = ["netcdf3", "netcdf4", "hdf5", "zarr", "segy", "fluxnet", "npy", "grib2"] as const;
-export type FormatName = (typeof FORMAT_NAMES)[number];
+/**
+ * A format name as `fieldbench inspect --json` reports it: netcdf3, netcdf4, hdf5, zarr, segy, fluxnet, npy,
+ * grib2 for the built-in readers, or the name a registered reader gives (registry.ts holds the list).
+ */
+export type FormatName = string;
 
 /** What a file stores for one variable: metadata only, read without touching the data. */
 export interface VariableInfo {

@@ -63,7 +63,9 @@ parentPort.on("message", (request) => {
     const fatal = err instanceof WebAssembly.RuntimeError || /Aborted\(|RuntimeError|out of bounds/.test(message);
     const reason = diagReason();
     const error = message.split("\n")[0] + (reason === undefined ? "" : ` (${reason})`);
-    parentPort.postMessage({ id: request.id, ok: false, error, fatal });
+    // A TypeError or RangeError is a bug of this worker or of h5wasm's JavaScript, not a verdict on the file.
+    const name = err instanceof Error ? err.constructor.name : undefined;
+    parentPort.postMessage({ id: request.id, ok: false, error, fatal, name });
   }
 });
 

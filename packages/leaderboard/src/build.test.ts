@@ -22,11 +22,12 @@ function fixture(model: string): string {
   return join(fixtureDir, `nskt_mini.bicubic-x8.${model}.json`);
 }
 
-/** A copy of the bicubic result renamed `name` with every test_1 rfne scaled by `factor`. */
+/** A copy of the bicubic result renamed `name` with test_1's rfne and its CI scaled by `factor`. */
 function variant(name: string, factor: number): string {
   const r = JSON.parse(readFileSync(fixture("bicubic"), "utf8"));
   r.model.name = name;
   r.splits.test_1.metrics.rfne *= factor;
+  r.splits.test_1.ci95.rfne = r.splits.test_1.ci95.rfne.map((v: number) => v * factor);
   const path = join(tmp, `${name}.json`);
   writeFileSync(path, JSON.stringify(r));
   return path;

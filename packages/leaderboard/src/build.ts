@@ -3,10 +3,12 @@ import { join } from "node:path";
 import { type Board, rankResults } from "./rank.js";
 import { renderCsv } from "./render/csv.js";
 import { renderMarkdown } from "./render/markdown.js";
+import { FieldbenchError } from "@fieldbench/core";
 import {
   SUITE_DIR,
   type StoredResult,
   listResults,
+  readStoredResult,
   readSubmission,
   resultRelPath,
   slug,
@@ -15,6 +17,8 @@ import {
 } from "./store.js";
 
 export interface BuildOptions {
+  /** Task names the suite knows; a submission of another task is refused before anything is stored. */
+  readonly knownTasks?: readonly string[];
   /** Extra output after the tables, inside the lock (the HTML site). */
   readonly afterTables?: (
     boards: readonly Board[],
@@ -72,10 +76,11 @@ export interface SubmitOutcome extends BuildOutcome {
 }
 
 /**
- * `fieldbench submit`: checks a result file (checkResult against <root>/known-datasets.json and `specVersion`),
- * stores it atomically under <root>/superbench/<dataset>/<task>/<model>@<version>.<mode>.json and rebuilds the
- * tables. The store and the rebuild happen under the root's lock, so two concurrent submissions both land and the
- * last rebuild sees both.
+ * `fieldbench submit`: checks a result file (checkResult against <root>/known-datasets.json, `specVersion` and the
+ * known tasks), stores it atomically under <root>/superbench/<dataset>/<task>/<model>@<version>.<mode>.json and
+ * rebuilds the tables. The store and the rebuild happen under the root's lock, so two concurrent submissions both
+ * land and the last rebuild sees both. A file is replaced only by a result of the same model name and version:
+ * names that differ but slug alike (`a b` and `a_b`, or a name made to hit an official result's file) are refused.
  */
 export async function submitResult(
   path: string,
@@ -83,10 +88,19 @@ export async function submitResult(
   specVersion: string,
   options: BuildOptions = {},
 ): Promise<SubmitOutcome> {
-  const result = await readSubmission(path, root, specVersion);
+  const result = await readSubmission(path, root, specVersion, options.knownTasks);
   const stored = resultRelPath(result);
   return withLock(root, async () => {
     const replaced = existsSync(join(root, stored));
+    if (replaced) {
+      const previous = await readStoredResult(join(root, stored));
+      if (previous.model.name !== result.model.name || previous.model.version !== result.model.version)
+        throw new FieldbenchError(
+          "SCHEMA_INVALID",
+          `${path}: model ${JSON.stringify(result.model.name)}@${result.model.version} would replace ${stored}, the result of ${JSON.stringify(previous.model.name)}@${previous.model.version}: choose another model name`,
+          { path },
+        );
+    }
     await writeFileAtomic(join(root, stored), `${JSON.stringify(result, null, 2)}\n`);
     const outcome = await buildUnlocked(root, options);
     return { ...outcome, stored: stored.split("\\").join("/"), replaced };

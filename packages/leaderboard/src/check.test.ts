@@ -74,3 +74,21 @@ describe("checkResult", () => {
     expect(() => parseKnownDatasets('{"datasets":[{"key":"x"}]}', "k.json")).toThrow(/k\.json: expected/);
   });
 });
+
+describe("held-out verdicts", () => {
+  it("refuses a result that ci-score flagged as leaking, accepts one that was not", () => {
+    const heldOut = { commitment: "a".repeat(64), snapshots: 4, rfne: 0.52, ci95: [0.51, 0.53], leak: true };
+    expect(reason({ ...fixture("bicubic"), heldOut })).toMatch(/flagged it as leaking/);
+    expect(checkResult({ ...fixture("bicubic"), heldOut: { ...heldOut, leak: false } }, context).heldOut?.leak).toBe(false);
+  });
+});
+
+describe("the committed leaderboard under the submission checks", () => {
+  it("every committed result passes them (bounds, CIs containing their values, printable names)", async () => {
+    const { listResults } = await import("./store.js");
+    const root = new URL("../../../leaderboards/", import.meta.url).pathname;
+    const results = await listResults(root);
+    expect(results.length).toBeGreaterThan(10);
+    for (const { result, file } of results) expect(() => checkResult(result, context, file)).not.toThrow();
+  });
+});

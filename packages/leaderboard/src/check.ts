@@ -1,5 +1,6 @@
 import { FieldbenchError } from "@fieldbench/core";
 import { findMetric } from "@fieldbench/metrics";
+import { higherIsBetter } from "./rank.js";
 import { type SuperbenchResult, parseResult } from "./schema.js";
 
 /**
@@ -19,9 +20,26 @@ export interface KnownDataset {
   readonly note?: string;
 }
 
+/**
+ * The range a metric's value can take. Similarity scores (SSIM, MS-SSIM, ACC) lie in [-1, 1]; PSNR can be any
+ * number; every other metric is an error, a norm or a distance and cannot be negative (a hand-made RFNE of -5 would
+ * otherwise rank first).
+ */
+export function metricBounds(name: string): readonly [number, number] {
+  if (name === "ssim" || name === "ms_ssim" || name === "acc") return [-1, 1];
+  if (higherIsBetter(name)) return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  return [0, Number.POSITIVE_INFINITY];
+}
+
+/** Printable, one-line names: no control characters (terminal escapes, newlines that break tables or CI logs). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 export interface CheckContext {
   /** The suite's current spec version (superbench's SPEC_VERSION): results of another version are refused. */
   readonly specVersion: string;
+  /** Task names the suite knows (superbench's TASK_NAMES): a result of another task is refused before storing. */
+  readonly knownTasks?: readonly string[];
   /** The committed registry (leaderboards/known-datasets.json). */
   readonly knownDatasets: readonly KnownDataset[];
 }
@@ -34,7 +52,19 @@ function checkRecord(path: string, where: string, record: Readonly<Record<string
   for (const [name, value] of Object.entries(record)) {
     if (value === null && !isNullable(name)) refuse(path, `${where}.${name} is null (must be a finite number)`);
     if (value !== null && !Number.isFinite(value)) refuse(path, `${where}.${name} is not finite`);
+    const [lo, hi] = metricBounds(name);
+    if (value !== null && (value < lo || value > hi))
+      refuse(path, `${where}.${name} is ${value}, outside the range [${lo}, ${hi}] of ${name}`);
   }
+}
+
+/** A 95% CI must contain its value (the bootstrap's percentile interval of the mean always does). */
+function checkInterval(path: string, where: string, value: number | null | undefined, ci: readonly [number | null, number | null]) {
+  const [lo, hi] = ci;
+  if (value === null || value === undefined || lo === null || hi === null) return;
+  const slack = 1e-9 * Math.max(1, Math.abs(value));
+  if (!(lo <= hi && lo <= value + slack && value <= hi + slack))
+    refuse(path, `${where} [${lo}, ${hi}] does not contain its value ${value}`);
 }
 
 /** Every value of the result that a table shows: aggregates, per-channel values, CI bounds, per-snapshot values. */
@@ -45,6 +75,7 @@ function checkNumbers(path: string, result: SuperbenchResult): void {
     for (const [name, [lo, hi]] of Object.entries(s.ci95)) {
       checkRecord(path, `splits.${split}.ci95.${name}`, { [name]: lo });
       checkRecord(path, `splits.${split}.ci95.${name}`, { [name]: hi });
+      checkInterval(path, `splits.${split}.ci95.${name}`, s.metrics[name], [lo, hi]);
     }
     for (const snap of s.perSnapshot ?? []) {
       for (const [c, r] of snap.perChannel.entries())
@@ -96,10 +127,22 @@ export function checkResult(value: unknown, context: CheckContext, path = "resul
       `dataset ${key} version ${version} checksum ${checksum.slice(0, 16)}... is unknown (expected ${known.map((d) => d.checksum.slice(0, 16)).join(" or ")}...)`,
     );
   }
+  if (context.knownTasks !== undefined && !context.knownTasks.includes(result.task.name))
+    refuse(path, `task ${JSON.stringify(result.task.name)} is not a known task (${context.knownTasks.join(", ")})`);
   const { name, version: modelVersion, integrity } = result.model;
   if (name.trim() === "" || modelVersion.trim() === "" || integrity.trim() === "" || integrity === "unknown")
     refuse(path, "model identity (name, version, integrity hash) is incomplete");
+  for (const [what, text] of [
+    ["model.name", name],
+    ["model.version", modelVersion],
+    ["model.integrity", integrity],
+  ] as const) {
+    if (CONTROL.test(text)) refuse(path, `${what} holds a control character (${JSON.stringify(text)})`);
+    if (text.length > 200) refuse(path, `${what} is longer than 200 characters`);
+  }
   checkNumbers(path, result);
+  if (result.heldOut?.leak === true)
+    refuse(path, "ci-score flagged it as leaking: its public score beats its held-out score (docs/security.md)");
   return result;
 }
 

@@ -75,6 +75,19 @@ export const resultSchema = z.object({
   }),
   harness: z.object({ name: z.literal("fieldbench"), version: z.string().min(1), node: z.string() }),
   wallTimeSeconds: z.number().nonnegative(),
+  /**
+   * `ci-score` with a secret seed: the package's RFNE on snapshots generated at scoring time from the public recipe
+   * and the seed, whose sha256 (commitment) lets anyone regenerate them once the seed is revealed.
+   */
+  heldOut: z
+    .object({
+      commitment: sha256Hex,
+      snapshots: z.number().int().positive(),
+      rfne: metricValue,
+      ci95: z.tuple([metricValue, metricValue]),
+      leak: z.boolean(),
+    })
+    .optional(),
   /** ISO-8601 UTC time the run finished. */
   date: z.iso.datetime(),
 });

@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { FieldbenchError } from "@fieldbench/core";
 import { type CheckContext, checkResult, parseKnownDatasets } from "./check.js";
 import { type SuperbenchResult, parseResult } from "./schema.js";
@@ -23,18 +22,8 @@ export function resultRelPath(result: SuperbenchResult): string {
   return join(SUITE_DIR, slug(result.dataset.key), slug(result.task.name), file);
 }
 
-/** Writes through a unique temporary name in the same folder, then renames: readers see the old or the new file. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-}
+/** Kept as leaderboard's export for its callers; the one implementation is core's. */
+export { writeFileAtomic } from "@fieldbench/core";
 
 function processAlive(pid: number): boolean {
   try {
@@ -129,6 +118,13 @@ function subdirs(path: string): string[] {
     .sort();
 }
 
+/** One stored result file, schema-checked. */
+export async function readStoredResult(path: string): Promise<SuperbenchResult> {
+  const parsed = parseResult(await readJson(path));
+  if (!parsed.ok) throw new FieldbenchError("SCHEMA_INVALID", `${path}: ${parsed.error}`, { path });
+  return parsed.result;
+}
+
 /** Every committed result file under <root>/superbench/<dataset>/<task>/, schema-checked, in path order. */
 export async function listResults(root: string): Promise<StoredResult[]> {
   const out: StoredResult[] = [];
@@ -141,9 +137,7 @@ export async function listResults(root: string): Promise<StoredResult[]> {
         .sort();
       for (const f of files) {
         const path = join(dir, f);
-        const parsed = parseResult(await readJson(path));
-        if (!parsed.ok) throw new FieldbenchError("SCHEMA_INVALID", `${path}: ${parsed.error}`, { path });
-        out.push({ result: parsed.result, file: relative(root, path).split("\\").join("/") });
+        out.push({ result: await readStoredResult(path), file: relative(root, path).split("\\").join("/") });
       }
     }
   }
@@ -151,7 +145,16 @@ export async function listResults(root: string): Promise<StoredResult[]> {
 }
 
 /** Reads and checks a result file for submission (checkResult with the root's known-datasets registry). */
-export async function readSubmission(path: string, root: string, specVersion: string): Promise<SuperbenchResult> {
+export async function readSubmission(
+  path: string,
+  root: string,
+  specVersion: string,
+  knownTasks?: readonly string[],
+): Promise<SuperbenchResult> {
   const knownDatasets = await loadKnownDatasets(root);
-  return checkResult(await readJson(path), { specVersion, knownDatasets }, path);
+  return checkResult(
+    await readJson(path),
+    { specVersion, knownDatasets, ...(knownTasks === undefined ? {} : { knownTasks }) },
+    path,
+  );
 }

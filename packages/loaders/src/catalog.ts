@@ -1,7 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { FieldbenchError, isFieldbenchError } from "@fieldbench/core";
-import { type OpenFile, detectFormat, openFile, stringAttr } from "@fieldbench/formats";
+import { type OpenFile, openFile, stringAttr } from "@fieldbench/formats";
 import { stringify } from "csv-stringify/sync";
 import { parseCmip6Directory, parseCmip6FileName } from "./cmip6/drs.js";
 import { checkCmip6Attributes } from "./cmip6/attributes.js";
@@ -98,7 +98,6 @@ async function listAssets(dir: string): Promise<string[]> {
 async function describeAsset(path: string): Promise<CatalogRow[]> {
   const inDrsTree = parseCmip6Directory(path) !== undefined;
   if (inDrsTree) parseCmip6FileName(path); // a file in a CMIP6 tree must carry a DRS name
-  await detectFormat(path);
   const file = await openFile(path);
   try {
     if (stringAttr(file.attrs, "mip_era") === "CMIP6" || inDrsTree) return [await cmip6Row(file)];

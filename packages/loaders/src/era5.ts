@@ -1,16 +1,16 @@
-import { type Field, FieldbenchError, type NumericArray, makeField } from "@fieldbench/core";
+import { type Field, FieldbenchError, makeField } from "@fieldbench/core";
 import {
   type Grib2MessageSummary,
   type OpenFile,
   type Selection,
   type VariableInfo,
   decodeTimes,
-  decodeVariable,
+  readDecoded,
+  readDecodedFloat32,
   grib2Coordinates,
   openFile,
   stringAttr,
 } from "@fieldbench/formats";
-import { decodeToFloat32 } from "./decode-f32.js";
 import { type Era5Variable, era5Variable, findEra5Variable } from "./era5-vocabulary.js";
 
 /**
@@ -84,8 +84,7 @@ function notEra5(path: string): FieldbenchError {
 }
 
 async function readNumbers(file: OpenFile, info: VariableInfo): Promise<Float64Array> {
-  const raw = await file.read(info.name);
-  return decodeVariable(raw.data as NumericArray, info.attrs, info.name).values;
+  return (await readDecoded(file, info.name)).values;
 }
 
 async function griddedSource(file: OpenFile): Promise<Era5Source> {
@@ -151,8 +150,7 @@ async function griddedSource(file: OpenFile): Promise<Era5Source> {
         );
       }
     });
-    const raw = await file.read(info.name, selection as Selection);
-    let values = decodeToFloat32(raw.data as NumericArray, info.attrs, info.name);
+    let values = (await readDecodedFloat32(file, info.name, selection as Selection)).values;
     const plane = latitude.length * longitude.length;
     // Legacy CDS files mixing ERA5 and ERA5T carry an expver dim: each time has data in one of them.
     if (expverAxis >= 0) values = mergeExpver(values, plane);

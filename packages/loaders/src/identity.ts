@@ -1,5 +1,5 @@
-import { type NumericArray, isFieldbenchError } from "@fieldbench/core";
-import { type OpenFile, decodeTimes, decodeVariable, normalizeCalendar, stringAttr } from "@fieldbench/formats";
+import { isFieldbenchError } from "@fieldbench/core";
+import { type OpenFile, decodeTimes, normalizeCalendar, readDecoded, stringAttr } from "@fieldbench/formats";
 import { parseCmip6FileName } from "./cmip6/drs.js";
 import { detectEra5Layout, openEra5FromFile } from "./era5.js";
 
@@ -74,7 +74,7 @@ async function cmip6Block(file: OpenFile): Promise<Cmip6InspectBlock> {
       block.calendar = calendar;
       const units = stringAttr(time.attrs, "units");
       if (units !== undefined && time.shape[0] !== 0) {
-        const values = decodeVariable((await file.read("time")).data as NumericArray, time.attrs, "time").values;
+        const values = (await readDecoded(file, "time")).values;
         const iso = decodeTimes(values, units, calendar, `${file.path}: time`);
         block.time_start = iso[0] ?? undefined;
         block.time_end = iso[iso.length - 1] ?? undefined;

@@ -2,10 +2,10 @@ import {
   type Attrs,
   FieldbenchError,
   type Field,
-  type NumericArray,
   type Sample,
   checkAllocation,
   makeField,
+  toFloat32,
 } from "@fieldbench/core";
 import { type SegyFile, type SegyGeometry, type SegyOpenOptions, TRACE_FIELDS, openSegy } from "@fieldbench/formats";
 
@@ -197,15 +197,4 @@ function fileAttrs(segy: SegyFile, extra: Attrs): Attrs {
     sample_interval_us: segy.layout.sampleIntervalUs,
     ...extra,
   };
-}
-
-function toFloat32(values: NumericArray): Float32Array {
-  if (values instanceof Float32Array) return values;
-  const out = new Float32Array(values.length);
-  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
-    for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
-  } else {
-    out.set(values);
-  }
-  return out;
 }

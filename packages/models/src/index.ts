@@ -37,3 +37,4 @@ export {
   packageIntegrity,
   readPackageManifest,
 } from "./package-loader.js";
+export { countOnnx, countParameters, countTfjs } from "./parameters.js";

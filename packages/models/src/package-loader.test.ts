@@ -41,12 +41,13 @@ describe("model packages", () => {
     ]);
   });
 
-  it("hashes the package's files as hashlib does (sorted '<path> <sha256>' lines, node_modules left out)", async () => {
+  it("hashes every file of the package as hashlib does (sorted '<path> <sha256>' lines, dot-files and node_modules included)", async () => {
     const pkg = makePackage("hashed", {
       "package.json": "{}",
       "b/c.txt": "c\n",
       "a.txt": "a\n",
-      "node_modules/x/y": "no",
+      "node_modules/x/y": "entry could live here",
+      ".cache/z": "hidden",
     });
     const py = spawnSync(
       "/usr/bin/python3",
@@ -54,7 +55,7 @@ describe("model packages", () => {
         "-c",
         `import hashlib, sys
 root = sys.argv[1]
-lines = "".join(f"{p} {hashlib.sha256(open(root + '/' + p, 'rb').read()).hexdigest()}\\n" for p in sorted(["a.txt", "b/c.txt", "package.json"]))
+lines = "".join(f"{p} {hashlib.sha256(open(root + '/' + p, 'rb').read()).hexdigest()}\\n" for p in sorted([".cache/z", "a.txt", "b/c.txt", "node_modules/x/y", "package.json"]))
 print("sha256-" + hashlib.sha256(lines.encode()).hexdigest())`,
         pkg,
       ],

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { FieldbenchError, createSha256, sha256File } from "@fieldbench/core";
@@ -55,17 +56,23 @@ export function readPackageManifest(dirArg: string): PackageManifest {
 }
 
 function listFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.name !== "node_modules" && !d.name.startsWith("."))
-    .flatMap((d) => (d.isDirectory() ? listFiles(join(dir, d.name), base) : [relative(base, join(dir, d.name))]))
-    .sort();
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? listFiles(join(dir, d.name), base) : [relative(base, join(dir, d.name)).split("\\").join("/")],
+  );
 }
 
-/** `sha256-<hex>` over "<path> <sha256 of file>\n" lines of the package's files (sorted; node_modules and dotfiles left out). */
-export async function packageIntegrity(dir: string): Promise<string> {
+/**
+ * `sha256-<hex>` over "<path> <sha256 of file>\n" lines of every file of the package, sorted by path: dot-files and
+ * node_modules/ included, since an entry may live there (two different programs must never share a hash). Past
+ * `deadline` (Date.now() ms) it throws TIMEOUT between files; ci-score bounds each file's size before hashing.
+ */
+export async function packageIntegrity(dir: string, options: { deadline?: number } = {}): Promise<string> {
   const hash = createSha256();
-  for (const file of listFiles(dir))
-    hash.update(`${file.split("\\").join("/")} ${await sha256File(join(dir, file))}\n`);
+  for (const file of listFiles(dir).sort()) {
+    if (options.deadline !== undefined && Date.now() > options.deadline)
+      throw new FieldbenchError("TIMEOUT", `${dir}: hashing the package did not finish within the time limit`);
+    hash.update(`${file} ${await sha256File(join(dir, file))}\n`);
+  }
   return `sha256-${hash.digest()}`;
 }
 
@@ -83,10 +90,13 @@ async function loadOnnx(manifest: PackageManifest, integrity: string): Promise<M
   });
   const input = session.inputNames[0] as string;
   const output = session.outputNames[0] as string;
+  // Counted from the graph's initializers, as ci-score counts them: a declared number is never trusted.
+  const { countOnnx } = await import("./parameters.js");
+  const parameters = countOnnx(await readFile(join(manifest.dir, manifest.entry)));
   return {
     name: manifest.name,
     version: manifest.version,
-    parameters: manifest.parameters,
+    parameters,
     integrity,
     async predict(lr, shape) {
       const result = await session.run({ [input]: new ort.Tensor("float32", lr, [...shape]) });

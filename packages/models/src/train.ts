@@ -1,8 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { FieldbenchError, type Progress, createRng } from "@fieldbench/core";
+import { FieldbenchError, type Progress, createRng, writeFileAtomic } from "@fieldbench/core";
 import { flatAdam } from "./flat-adam.js";
 import { NETS } from "./nets/nets.js";
 import { type TrainStep, createTrainStep } from "./train-step.js";
@@ -140,7 +140,7 @@ export async function trainNet(options: TrainOptions): Promise<{ model: tfl.Laye
     if (improved) await saveLayersModel(model, join(checkpointDir, "best"));
     await saveLayersModel(model, join(checkpointDir, "last"));
     await saveOptimizer(optimizer, join(checkpointDir, "last", "optimizer.bin"));
-    await writeAtomic(join(checkpointDir, "state.json"), JSON.stringify(state, null, 2));
+    await writeFileAtomic(join(checkpointDir, "state.json"), JSON.stringify(state, null, 2));
   }
   return { model, state };
 }
@@ -284,11 +284,6 @@ async function readState(dir: string): Promise<TrainState | undefined> {
   }
 }
 
-async function writeAtomic(path: string, text: string | Uint8Array): Promise<void> {
-  await writeFile(`${path}.tmp`, text);
-  await rename(`${path}.tmp`, path);
-}
-
 /**
  * Adam's moments: a JSON header line (names, shapes, dtypes) then float32 data, so a resumed run continues the
  * same optimizer. Every value is written as float32, including Adam's int32 step counter (`iter`), whose bias
@@ -303,7 +298,7 @@ async function saveOptimizer(optimizer: tf.Optimizer, path: string): Promise<voi
   // getWeights makes fresh tensors for the step counter (and, for FlatAdam, views of the moments); tf Adam's
   // moments are its own variables.
   for (const w of weights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
-  await writeAtomic(path, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...data]));
+  await writeFileAtomic(path, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...data]));
 }
 
 async function loadOptimizer(optimizer: tf.Optimizer, path: string): Promise<void> {

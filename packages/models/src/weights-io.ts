@@ -1,8 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { FieldbenchError, sha256Files } from "@fieldbench/core";
+import { FieldbenchError, sha256Files, writeFileAtomic } from "@fieldbench/core";
 import "./nets/layers.js"; // registers the custom layers a saved model.json names
 import { type WeightDtype, encodeWeights, storedBytesPerElement } from "./weights-float16.js";
 
@@ -69,12 +69,10 @@ export async function saveLayersModel(
         convertedBy: artifacts.convertedBy ?? null,
         weightsManifest: [{ paths: files, weights: encoded.specs }],
       };
-      // Written under temporary names, then renamed: a crash never leaves a model.json naming missing weights.
+      // Each file atomic, model.json last: a crash never leaves a model.json naming missing weights.
       for (const [i, file] of files.entries())
-        await writeFile(join(dir, `${file}.tmp`), weights.subarray(i * shardBytes, (i + 1) * shardBytes));
-      await writeFile(join(dir, "model.json.tmp"), JSON.stringify(manifest));
-      for (const file of files) await rename(join(dir, `${file}.tmp`), join(dir, file));
-      await rename(join(dir, "model.json.tmp"), join(dir, "model.json"));
+        await writeFileAtomic(join(dir, file), weights.subarray(i * shardBytes, (i + 1) * shardBytes));
+      await writeFileAtomic(join(dir, "model.json"), JSON.stringify(manifest));
       return {
         modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.length },
       };

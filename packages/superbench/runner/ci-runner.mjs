@@ -1,44 +1,32 @@
-// The sandboxed side of `fieldbench ci-score`: started by the parent as
-//   node --experimental-permission --allow-fs-read=<package> --allow-fs-read=<scratch> --allow-fs-read=<fieldbench install>
-//        --allow-fs-write=<scratch>
-//        --max-old-space-size=<MB> ci-runner.mjs <scratch>/job.json
-// It loads the model package, runs it on the LR inputs the parent wrote into scratch (.npy, float32 [N, C, h, w]) and
-// writes the predictions back as .npy. It never sees the ground truth: the parent keeps it and does the scoring.
+// The sandboxed side of `fieldbench ci-score` (packages/superbench/src/sandbox.ts starts it under bubblewrap, with
+// Node's permission model inside: reads limited to the package and the few fieldbench modules below, writes to the
+// scratch tmpfs only, no child processes or workers).
+// Protocol, pipes only, so the child never learns where any data lives:
+//   stdin: a uint32 LE byte length, a JSON job {package, kind, entry, channels, scale, normalization,
+//          inputs: [{split, shape: [N, C, h, w]}]}, then each input's float32 LE values in order;
+//   fd 3:  each input's predictions, float32 LE [N, C, h*scale, w*scale], in the same order, nothing else.
 // Plain ESM importing the BUILT fieldbench packages (dist/), so no TypeScript tooling runs in the sandbox.
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { createWriteStream } from "node:fs";
 
-/** Reads a little-endian float32 C-order .npy (what the parent writes). */
-function decodeNpy(bytes) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes[6];
-  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const start = major === 1 ? 10 : 12;
-  const header = new TextDecoder().decode(bytes.subarray(start, start + headerLen));
-  const shape = /'shape':\s*\(([^)]*)\)/
-    .exec(header)[1]
-    .split(",")
-    .filter((s) => s.trim() !== "")
-    .map(Number);
-  if (!header.includes("'<f4'")) throw new Error(`expected <f4 input, header ${header}`);
-  const offset = start + headerLen;
-  // Copy: a Buffer's slice() is a view into a larger (pooled) ArrayBuffer, not an aligned array of its own.
-  const values = new Uint8Array(bytes.byteLength - offset);
-  values.set(bytes.subarray(offset));
-  const data = new Float32Array(values.buffer);
-  return { data, shape };
+async function readAll(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
-function encodeNpy(data, shape) {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(", ")}${shape.length === 1 ? "," : ""}), }`;
-  const pad = 64 - ((10 + header.length + 1) % 64);
-  header = `${header}${" ".repeat(pad % 64)}\n`;
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
+/** The job header and each input as an aligned Float32Array (a copy: Buffer slices share a pooled, unaligned buffer). */
+function parseJob(bytes) {
+  const headerLength = bytes.readUInt32LE(0);
+  const job = JSON.parse(bytes.subarray(4, 4 + headerLength).toString("utf8"));
+  let offset = 4 + headerLength;
+  const inputs = job.inputs.map((item) => {
+    const count = item.shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(count);
+    new Uint8Array(values.buffer).set(bytes.subarray(offset, offset + count * 4));
+    offset += count * 4;
+    return { ...item, values };
+  });
+  return { job, inputs };
 }
 
 /** The same loader `fieldbench run superbench --model DIR` uses (js, tfjs and onnx packages). */
@@ -56,26 +44,27 @@ async function predictOne(model, lr, shape, scale) {
   return model.predict(lr, [1, ...shape], { scale });
 }
 
+function write(stream, bytes) {
+  return new Promise((done, fail) => stream.write(bytes, (err) => (err ? fail(err) : done())));
+}
+
 async function main() {
-  const jobPath = process.argv[2];
-  const job = JSON.parse(await readFile(jobPath, "utf8"));
+  const { job, inputs } = parseJob(await readAll(process.stdin));
+  const out = createWriteStream(null, { fd: 3 });
   const model = await loadModel(job);
-  for (const item of job.inputs) {
-    const { data, shape } = decodeNpy(await readFile(join(job.scratch, item.lr)));
-    const [n, c, h, w] = shape;
+  for (const item of inputs) {
+    const [n, c, h, w] = item.shape;
     const snapshot = c * h * w;
     const hrSnapshot = c * h * job.scale * w * job.scale;
-    const out = new Float32Array(n * hrSnapshot);
     for (let i = 0; i < n; i++) {
-      const lr = data.subarray(i * snapshot, (i + 1) * snapshot);
-      const pred = await predictOne(model, lr, [c, h, w], job.scale);
-      if (pred.length !== hrSnapshot) throw new Error(`predict returned ${pred.length} values, expected ${hrSnapshot}`);
-      out.set(pred, i * hrSnapshot);
+      const pred = await predictOne(model, item.values.subarray(i * snapshot, (i + 1) * snapshot), [c, h, w], job.scale);
+      if (!(pred instanceof Float32Array) || pred.length !== hrSnapshot)
+        throw new Error(`predict returned ${pred?.length} values for ${item.split}, expected ${hrSnapshot} float32`);
+      await write(out, new Uint8Array(pred.buffer, pred.byteOffset, pred.byteLength));
     }
-    await writeFile(join(job.scratch, item.out), encodeNpy(out, [n, c, h * job.scale, w * job.scale]));
   }
   await model.dispose?.();
-  await writeFile(join(job.scratch, "done.json"), JSON.stringify({ ok: true, name: model.name ?? null }));
+  await new Promise((done) => out.end(done));
 }
 
 main().then(

@@ -14,3 +14,6 @@ export * from "./anchors.js";
 export * from "./ci-score.js";
 export * from "./visuals.js";
 export * from "./dataset-tools.js";
+export * from "./held-out.js";
+export * from "./intake.js";
+export { probeSandbox } from "./sandbox.js";

@@ -1,6 +1,6 @@
-import { readFile, mkdir, rename, writeFile } from "node:fs/promises";
-import { basename, dirname } from "node:path";
-import { FieldbenchError, deriveSeed } from "@fieldbench/core";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { FieldbenchError, deriveSeed, writeFileAtomic } from "@fieldbench/core";
 import { aggregateScores, type SnapshotScore } from "@fieldbench/metrics";
 import { type SplitResult, type SuperbenchResult, parseResult } from "@fieldbench/leaderboard";
 import { TEST_SPLITS, type TestSplit } from "./datasets.js";
@@ -153,9 +153,6 @@ export async function mergeShardFiles(paths: readonly string[], out: string): Pr
   );
   const checked = parseResult(merged);
   if (!checked.ok) throw new FieldbenchError("INTERNAL", `merged result does not match its schema: ${checked.error}`);
-  await mkdir(dirname(out), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(merged, null, 2)}\n`);
-  await rename(tmp, out);
+  await writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
   return merged;
 }

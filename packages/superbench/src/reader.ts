@@ -1,7 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { FieldbenchError, checkAllocation, sha256File, createSha256 } from "@fieldbench/core";
-import { type OpenFile, openFile } from "@fieldbench/formats";
+import { type OpenFile, openFile, readDecodedFloat32 } from "@fieldbench/formats";
 import type { DatasetSpec, SplitName } from "./datasets.js";
 
 /**
@@ -88,15 +88,13 @@ export async function openSplit(
     length,
     async readHr(index) {
       const { entry, local } = locate(index);
-      const raw = await entry.file.read("fields", [[local, local + 1], null, [0, h], [0, w]]);
-      return toFloat32(raw.data, entry.path, "fields");
+      return (await readDecodedFloat32(entry.file, "fields", [[local, local + 1], null, [0, h], [0, w]])).values;
     },
     async readLr(index) {
       const { entry, local } = locate(index);
       if (!entry.hasLr)
         throw new FieldbenchError("VARIABLE_NOT_FOUND", `${entry.path}: no LR_fields dataset`, { path: entry.path });
-      const raw = await entry.file.read("LR_fields", [[local, local + 1]]);
-      return toFloat32(raw.data, entry.path, "LR_fields");
+      return (await readDecodedFloat32(entry.file, "LR_fields", [[local, local + 1]])).values;
     },
     async close() {
       await Promise.all(entries.map((e) => e.file.close()));
@@ -162,12 +160,6 @@ async function openChecked(path: string, spec: DatasetSpec, needLr: boolean): Pr
     await file.close();
     throw err;
   }
-}
-
-function toFloat32(data: unknown, path: string, name: string): Float32Array {
-  if (data instanceof Float32Array) return data;
-  if (data instanceof Float64Array) return Float32Array.from(data);
-  throw new FieldbenchError("UNSUPPORTED", `${path}: ${name} is not a float array`, { path });
 }
 
 /** sha256 over "<split>/<file> <sha256>\n" of every file of the test splits, names sorted: the dataset checksum. */

@@ -2,6 +2,8 @@ import { cpus, totalmem } from "node:os";
 import { readFileSync } from "node:fs";
 import type { AggregateScore, SnapshotScore } from "@fieldbench/metrics";
 import { RESULT_SCHEMA_ID, type SplitResult, type SuperbenchResult } from "@fieldbench/leaderboard";
+import type { DatasetSpec } from "./datasets.js";
+import type { Task } from "./tasks.js";
 
 /** Version of this protocol (datasets, degradations, metric lists and modes). Bump it when any of them changes. */
 export const SPEC_VERSION = "1.0.0";
@@ -20,6 +22,27 @@ export function describeHardware(): SuperbenchResult["hardware"] {
     cpu: cpuList[0]?.model.trim() ?? "unknown",
     cores: Math.max(cpuList.length, 1),
     memoryBytes: totalmem(),
+  };
+}
+
+/** What every result of a run on `spec` and `task` states first: schema, suite, mode, dataset and task. */
+export function runIdentity(
+  spec: DatasetSpec,
+  task: Task,
+  mode: SuperbenchResult["mode"],
+  checksum: string,
+): Pick<SuperbenchResult, "schema" | "suite" | "mode" | "dataset" | "task"> {
+  return {
+    schema: RESULT_SCHEMA_ID,
+    suite: { name: "superbench", specVersion: SPEC_VERSION },
+    mode,
+    dataset: { key: spec.key, version: spec.version, checksum, channels: spec.channels.map((c) => c.name) },
+    task: {
+      name: task.name,
+      degradation: task.degradation,
+      scale: task.scale,
+      ...(task.noiseRatio === undefined ? {} : { noiseRatio: task.noiseRatio }),
+    },
   };
 }
 

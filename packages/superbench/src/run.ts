@@ -1,15 +1,22 @@
 import { existsSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FieldbenchError, createProgress, deriveSeed, sha256Bytes, type ProgressMode } from "@fieldbench/core";
+import {
+  FieldbenchError,
+  createProgress,
+  deriveSeed,
+  sha256Bytes,
+  type ProgressMode,
+  writeFileAtomic,
+} from "@fieldbench/core";
 import { aggregateScores, type SnapshotScore } from "@fieldbench/metrics";
 import { createModel } from "@fieldbench/models";
-import { RESULT_SCHEMA_ID, parseResult, type SuperbenchResult } from "@fieldbench/leaderboard";
+import { parseResult, type SuperbenchResult } from "@fieldbench/leaderboard";
 import { DEFAULT_DATASET, type DatasetSpec, TEST_SPLITS, type TestSplit, getDataset } from "./datasets.js";
 import { type MetricMode, evaluateSnapshot } from "./evaluate.js";
 import { type SplitReader, checksumSplits, openSplit } from "./reader.js";
-import { SPEC_VERSION, describeHardware, harnessVersion, splitResult } from "./results.js";
+import { SPEC_VERSION, describeHardware, harnessVersion, runIdentity, splitResult } from "./results.js";
 import { loadSidecar, openSidecar, removeSidecar, sidecarPath, type SnapshotRecord } from "./sidecar.js";
 import { formatResultTable } from "./table.js";
 import { DEFAULT_TASK, resolveTask } from "./tasks.js";
@@ -76,14 +83,6 @@ function selectIndices(length: number, limit: number | undefined, shard: RunOpti
   const n = limit === undefined ? length : Math.min(limit, length);
   const all = Array.from({ length: n }, (_, i) => i);
   return shard === undefined ? all : all.filter((i) => i % shard.count === shard.index);
-}
-
-/** Writes a file atomically: a temporary name in the same folder, then a rename. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 /**
@@ -183,16 +182,7 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
     }
     const previousSeconds = previous.reduce((s, r) => s + r.seconds, 0);
     const result: SuperbenchResult = {
-      schema: RESULT_SCHEMA_ID,
-      suite: { name: "superbench", specVersion: SPEC_VERSION },
-      mode,
-      dataset: { key: spec.key, version: spec.version, checksum, channels: spec.channels.map((c) => c.name) },
-      task: {
-        name: task.name,
-        degradation: task.degradation,
-        scale: task.scale,
-        ...(task.noiseRatio === undefined ? {} : { noiseRatio: task.noiseRatio }),
-      },
+      ...runIdentity(spec, task, mode, checksum),
       model: { name: model.name, version: model.version, integrity: model.integrity, parameters: model.parameters },
       splits,
       ...(options.limit === undefined && options.shard === undefined
@@ -210,7 +200,7 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
     };
     const checked = parseResult(result);
     if (!checked.ok) throw new FieldbenchError("INTERNAL", `result does not match its schema: ${checked.error}`);
-    await writeAtomic(outPath, `${JSON.stringify(result, null, 2)}\n`);
+    await writeFileAtomic(outPath, `${JSON.stringify(result, null, 2)}\n`);
     removeSidecar(sidecar);
     await model.dispose?.();
     return { result, table: formatResultTable(result), outPath, resumed, computed };

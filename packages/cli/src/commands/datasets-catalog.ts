@@ -1,7 +1,6 @@
-import { rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
-import { FieldbenchError } from "@fieldbench/core";
+import { FieldbenchError, writeFileAtomic } from "@fieldbench/core";
 import { type CliIo, printJson } from "../io.js";
 
 interface CatalogOptions {
@@ -51,13 +50,10 @@ async function runCatalog(dir: string, options: CatalogOptions, io: CliIo): Prom
     io.stdout.write(csv);
     return;
   }
-  // Write to a temporary name and rename, so a failure never leaves half a catalog behind.
-  const temporary = `${out}.${process.pid}.tmp`;
+  // Atomic, so a failure never leaves half a catalog behind.
   try {
-    await writeFile(temporary, csv);
-    await rename(temporary, out);
+    await writeFileAtomic(out, csv);
   } catch (cause) {
-    await rm(temporary, { force: true });
     throw new FieldbenchError("WORK_FAILED", `${out}: cannot write the catalog (${(cause as Error).message})`, {
       path: out,
       cause,

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { FieldbenchError } from "@fieldbench/core";
+import { readerEntries } from "@fieldbench/formats/registry";
 import { type CliIo, printJson, printLine } from "../io.js";
 
 interface InspectOptions {
@@ -24,7 +25,11 @@ export function registerInspect(program: Command, io: CliIo): void {
     .option("--crossline-byte <n>", "SEG-Y: 1-based byte of the crossline number in trace headers (default 193)")
     .addHelpText(
       "after",
-      "\nFormats: netcdf3 (classic, 64-bit offset, CDF5), netcdf4, hdf5, zarr (v2, v3, local or http), npy, segy, fluxnet, grib2.\n" +
+      // A function, so a reader registered after the command was built is listed too.
+      () =>
+        `\nFormats: ${readerEntries()
+          .map((e) => e.description)
+          .join(", ")}.\n` +
         "ERA5 and CMIP6 files also get an era5 / cmip6 block (layout, variables, model, experiment, member, calendar, time range).\n" +
         "Examples:\n" +
         "  fieldbench inspect t2m.nc                       # a header in the manner of ncdump -h\n" +

@@ -217,6 +217,60 @@ for fmt, name, offset in [("NETCDF3_CLASSIC", "p.nc", 0.25), ("NETCDF4", "t.nc",
     expect(JSON.parse(r.stdout).metrics).toEqual({ mse: 0.0625, mae: 0.25 });
   });
 
+  it("scores packed NetCDF4 and HDF5 as their decoded values: int16 with scale_factor 1e-4 against itself gives rfne ~0", async () => {
+    // netCDF4-python writes the packed NetCDF4 file and saves what its auto mask-and-scale returns; h5py writes
+    // a packed HDF5 dataset and numpy unpacks it. Scored as stored integers, rfne was 0.9999 and mse 2.5e7.
+    const make = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `
+import sys, h5py, netCDF4, numpy as np
+out = sys.argv[1]
+rng = np.random.default_rng(3)
+stored = rng.integers(-30000, 30000, size=(2, 16, 16)).astype("i2")
+with netCDF4.Dataset(out + "/packed.nc", "w", format="NETCDF4") as d:
+    for n, s in [("c", 2), ("y", 16), ("x", 16)]: d.createDimension(n, s)
+    v = d.createVariable("t", "i2", ("c", "y", "x"), fill_value=np.int16(-32767))
+    v.scale_factor = np.float32(1e-4)
+    v.add_offset = np.float32(280.0)
+    v.set_auto_maskandscale(False)
+    v[:] = stored
+with netCDF4.Dataset(out + "/packed.nc") as d:
+    np.save(out + "/decoded-nc.npy", np.ma.getdata(d["t"][:]).astype("f4"))
+with h5py.File(out + "/packed.h5", "w") as f:
+    ds = f.create_dataset("fields", data=stored)
+    ds.attrs["scale_factor"] = 1e-4
+    ds.attrs["add_offset"] = -3.0
+np.save(out + "/decoded-h5.npy", (stored * 1e-4 - 3.0).astype("f4"))
+`,
+        tmp,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(make.stderr).toBe("");
+    for (const [packed, decoded] of [
+      ["packed.nc:t", "decoded-nc.npy"],
+      ["packed.h5", "decoded-h5.npy"],
+    ]) {
+      const r = await run([
+        "score",
+        "--pred",
+        join(tmp, packed as string),
+        "--truth",
+        join(tmp, decoded as string),
+        "--metrics",
+        "rfne,mse",
+        "--json",
+      ]);
+      expect(r.stderr).toBe("");
+      const { metrics } = JSON.parse(r.stdout);
+      // netCDF4-python unpacks in float32 (two roundings), we in float64 (one): at most an ulp of ~283 apart.
+      expect(metrics.rfne, packed).toBeLessThan(1e-7);
+      expect(metrics.mse, packed).toBeLessThan(1e-9);
+    }
+  });
+
   it("exit 2 with one line for mismatched shapes, unknown metrics, unreadable files and bad channel lists", async () => {
     await writeNpy(join(tmp, "a.npy"), new Float32Array(2 * 16 * 16), [2, 16, 16]);
     await writeNpy(join(tmp, "b.npy"), new Float32Array(2 * 16 * 20), [2, 16, 20]);

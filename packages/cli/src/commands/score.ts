@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { FieldbenchError, type NumericArray } from "@fieldbench/core";
+import { FieldbenchError } from "@fieldbench/core";
 import type { OpenFile } from "@fieldbench/formats";
 import {
   type Metric,
@@ -32,7 +32,10 @@ export function registerScore(program: Command, io: CliIo): void {
     .description(
       "score a prediction against the truth with pixel, perceptual and physics metrics (SuperBench protocol)",
     )
-    .requiredOption("--pred <path>", "prediction: file.npy, file.h5:dataset, file.nc:variable, or a Zarr array")
+    .requiredOption(
+      "--pred <path>",
+      "prediction: file.npy, file.h5:dataset, file.nc:variable, or a Zarr array (CF-decoded as inspect --stats)",
+    )
     .requiredOption("--truth <path>", "ground truth, same forms and same shape [C,H,W] or [N,C,H,W]")
     .option("--metrics <list>", "comma-separated metric names (default: every metric the inputs and options allow)")
     .option("--channels <list>", "channel names, e.g. u,v,w (physics metrics use channels 0 and 1 as u and v)")
@@ -108,20 +111,8 @@ function pickVariable(file: OpenFile, requested: string | undefined): string {
   );
 }
 
-function toFloat32(data: NumericArray | readonly string[], what: string): Float32Array {
-  if (data instanceof Float32Array) return data;
-  if (Array.isArray(data)) {
-    throw new FieldbenchError("UNSUPPORTED", `${what} holds strings, not numbers`);
-  }
-  const out = new Float32Array(data.length);
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-    for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
-  } else out.set(data as ArrayLike<number>);
-  return out;
-}
-
 async function openSource(target: string): Promise<{ source: SnapshotSource; close: () => Promise<void> }> {
-  const { openFile } = await import("@fieldbench/formats");
+  const { openFile, readDecodedFloat32 } = await import("@fieldbench/formats");
   const { path, variable } = splitTarget(target);
   const file = await openFile(path);
   const name = pickVariable(file, variable);
@@ -130,10 +121,8 @@ async function openSource(target: string): Promise<{ source: SnapshotSource; clo
   const source: SnapshotSource = {
     name: target,
     shape: info.shape,
-    readSnapshot: async (n) => {
-      const array = await file.read(name, rank === 4 ? [n] : undefined);
-      return toFloat32(array.data, `${target}`);
-    },
+    // CF-decoded as inspect --stats shows the values: packed int16 scored as stored would be meaningless.
+    readSnapshot: async (n) => (await readDecodedFloat32(file, name, rank === 4 ? [n] : undefined)).values,
   };
   return { source, close: () => file.close() };
 }

@@ -17,12 +17,15 @@ export function registerSubmit(program: Command, io: CliIo): void {
     .addHelpText(
       "after",
       "\nChecks, in order: the result schema; a full run (no --limit, no unmerged --shard); the current spec version;\n" +
-        "the dataset checksum listed in <root>/known-datasets.json for its key and version; a model identity\n" +
-        "(name, version, integrity hash); every metric a finite number (null only for metrics that can be undefined:\n" +
-        "psnr, rfne, in_rel, vort_rfne, ke_rel, enstrophy_rel). A refused file exits 2 with the reason on one line.\n" +
-        "An accepted one is written atomically to <root>/superbench/<dataset>/<task>/<model>@<version>.<mode>.json\n" +
-        "(replacing an earlier result of the same model, version and mode) and the tables are rebuilt under a lock,\n" +
-        "so concurrent submissions all land. Commit the result file and the rebuilt tables together.\n" +
+        "the dataset checksum listed in <root>/known-datasets.json for its key and version; a known task; a model\n" +
+        "identity (name, version, integrity hash; printable, no control characters); every metric a finite number\n" +
+        "in its range (errors >= 0, SSIM/MS-SSIM/ACC in [-1, 1]; null only for metrics that can be undefined: psnr,\n" +
+        "rfne, in_rel, vort_rfne, ke_rel, enstrophy_rel) and inside its 95% CI. A refused file exits 2 with the reason\n" +
+        "on one line and nothing is stored. An accepted one is written atomically to\n" +
+        "<root>/superbench/<dataset>/<task>/<model>@<version>.<mode>.json (replacing an earlier result of the same\n" +
+        "model name and version only; another name that maps to the same file is refused) and the tables are rebuilt\n" +
+        "under a lock, so concurrent submissions all land. The result's model name is data: it is never loaded as a\n" +
+        "package (sample images come from built-in models only). Commit the result file and the rebuilt tables.\n" +
         "Examples:\n" +
         "  fieldbench run superbench --model ./my-model --out results.json && fieldbench submit results.json\n" +
         "  fieldbench submit merged.json --root /path/to/fieldbench/leaderboards --json",

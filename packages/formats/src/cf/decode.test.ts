@@ -1,146 +1,83 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AttrValue, type Attrs, type NumericArray, type NumericDType, allocateArray } from "@fieldbench/core";
 import { isFieldbenchError } from "@fieldbench/core";
-import { afterAll, describe, expect, it } from "vitest";
-import { cfEncoding, decodeVariable } from "./decode.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openFile } from "../open.js";
+import type { OpenFile } from "../types.js";
+import { cfEncoding, decodeVariable, decodeVariableFloat32 } from "./decode.js";
+import { readDecoded, readDecodedFloat32 } from "./read.js";
 
 /**
- * Each case is a variable netCDF4-python writes to a NETCDF4 file and reads back twice: raw
- * (set_auto_maskandscale(False)) and with its default auto mask-and-scale. decodeVariable on the raw values
- * and the attributes must give the same values and the same mask. The data avoid the netCDF default fill
- * values (-32767, ...), which netCDF4-python also masks when a variable has no _FillValue: that rule belongs
- * to netCDF files, not to the format-neutral CF layer.
+ * tools/fixtures/cf.py writes every CF case (packing, _FillValue, missing_value, valid_range/min/max including
+ * ones the stored type cannot hold, _Unsigned, netCDF default fills, NaN fills) to a NETCDF4 and a NETCDF3 file
+ * with netCDF4-python, and records what netCDF4-python's auto mask-and-scale returns for each variable. Here
+ * fieldbench's readers read the same files and its one decoding path must return the same values and mask.
  */
-const SCRIPT = `
-import json, sys
-import numpy as np, netCDF4
-
-def attr(value):
-    arr = np.atleast_1d(np.asarray(value))
-    items = [v.item() for v in arr]
-    return items[0] if len(items) == 1 else items
-
-cases = [
-    # name, dtype, data, attrs (name -> (dtype, value))
-    ("packed_short", "i2", [-3000, -1, 0, 1, 2999, -999, 17],
-        {"scale_factor": ("f8", 0.01), "add_offset": ("f8", 273.15), "_FillValue": ("i2", -999)}),
-    ("missing_pair", "i2", [5, -1, 6, -2, 7, 100],
-        {"missing_value": ("i2", [-1, -2]), "scale_factor": ("f8", 2.0)}),
-    ("float_range", "f4", [-60.0, -50.0, 0.5, 50.0, 50.5, 1e20, 3.25],
-        {"_FillValue": ("f4", 1e20), "valid_range": ("f4", [-50.0, 50.0])}),
-    ("byte_min_scale32", "i1", [-100, -5, -4, 0, 7, 127],
-        {"valid_min": ("i1", -4), "scale_factor": ("f4", 0.1)}),
-    ("ubyte_packed", "u1", [0, 1, 128, 254, 255],
-        {"_FillValue": ("u1", 255), "scale_factor": ("f8", 0.5), "add_offset": ("f8", -10.0)}),
-    ("int_max_offset", "i4", [-5, 0, 1000, 1001, 70000],
-        {"valid_max": ("i4", 1000), "add_offset": ("f8", 0.5)}),
-    ("short_range_fill", "i2", [-101, -100, 0, 100, 101, 32000],
-        {"valid_range": ("i2", [-100, 100]), "_FillValue": ("i2", 32000), "scale_factor": ("f8", 0.25)}),
-    ("double_missing", "f8", [1.5, -9999.0, 2.5, -8888.0],
-        {"missing_value": ("f8", -9999.0), "_FillValue": ("f8", -8888.0)}),
-    # Attributes the stored type cannot hold exactly: netCDF4-python ignores them (its _check_safecast).
-    ("float_double_attrs", "f4", [0.1, 0.2, 1e20, -0.3, 0.05],
-        {"missing_value": ("f8", 1e20), "valid_max": ("f8", 0.1), "valid_min": ("f8", -0.3)}),
-    ("short_unsafe_attrs", "i2", [1, 100, 101, 200, -5],
-        {"valid_max": ("f8", 100.5), "missing_value": ("i4", 200), "valid_min": ("i4", -40000)}),
-    ("float_exact_double_attrs", "f4", [0.5, -1.0, 2.5, 1e9],
-        {"missing_value": ("f8", -1.0), "valid_max": ("f8", 2.0)}),
-    # _Unsigned = "true": signed storage of unsigned values (NetCDF3 has no unsigned types); attributes wrap too.
-    ("unsigned_byte", "i1", [0, 1, 127, -128, -2, -1],
-        {"_Unsigned": ("text", "true"), "_FillValue": ("i1", -1), "valid_max": ("i1", -3), "scale_factor": ("f8", 0.5)}),
-    ("unsigned_short", "i2", [0, 1, 32767, -32768, -2, -3],
-        {"_Unsigned": ("text", "true"), "missing_value": ("i2", -2)}),
-]
-
-out = []
-path = sys.argv[1]
-with netCDF4.Dataset(path, "w", format="NETCDF4") as ds:
-    for name, dtype, data, attrs in cases:
-        ds.createDimension(name, len(data))
-        fill = attrs.get("_FillValue")
-        var = ds.createVariable(name, dtype, (name,), fill_value=np.array(fill[1], fill[0]) if fill else False)
-        for key, (adtype, value) in attrs.items():
-            if key != "_FillValue":
-                var.setncattr(key, value if adtype == "text" else np.array(value, adtype))
-        var.set_auto_maskandscale(False)
-        var[:] = np.array(data, dtype)
-with netCDF4.Dataset(path) as ds:
-    for name, dtype, data, attrs in cases:
-        var = ds.variables[name]
-        decoded = var[:]
-        mask = np.ma.getmaskarray(decoded)
-        var.set_auto_maskandscale(False)
-        out.append({
-            "name": name,
-            "dtype": dtype,
-            "raw": [v.item() for v in var[:]],
-            "attrs": {k: attr(var.getncattr(k)) for k in var.ncattrs()},
-            "decoded": [None if m else float(v) for v, m in zip(np.ma.getdata(decoded), mask)],
-            "decodedDtype": str(np.ma.getdata(decoded).dtype),
-        })
-json.dump(out, sys.stdout)
-`;
-
-const DTYPES: Record<string, NumericDType> = {
-  i1: "int8",
-  u1: "uint8",
-  i2: "int16",
-  i4: "int32",
-  f4: "float32",
-  f8: "float64",
-};
-
-interface Case {
-  name: string;
+interface Expected {
+  /** netCDF4-python's values: null where masked; "NaN", "Infinity", "-Infinity" as strings (JSON has none). */
+  decoded: (number | string | null)[];
   dtype: string;
-  raw: number[];
-  attrs: Record<string, AttrValue>;
-  decoded: (number | null)[];
-  decodedDtype: string;
+  masked: number;
 }
 
+const ROOT = join(import.meta.dirname, "../../../..");
 const tmp = mkdtempSync(join(tmpdir(), "fieldbench-cf-"));
+let expected: Record<string, Record<string, Expected>> = {};
+
+beforeAll(() => {
+  const run = spawnSync("/usr/bin/python3", [join(ROOT, "tools/fixtures/cf.py"), tmp], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`tools/fixtures/cf.py failed: ${run.stderr}`);
+  expected = JSON.parse(readFileSync(join(tmp, "cf.expected.json"), "utf8"));
+});
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function netcdf4PythonCases(): Case[] {
-  const run = spawnSync("/usr/bin/python3", ["-c", SCRIPT, join(tmp, "cf.nc")], { encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
-  return JSON.parse(run.stdout);
+/** netCDF4-python unpacks in float32 when scale_factor/add_offset are float32 (two roundings); we unpack in float64. */
+function expectClose(got: number, wanted: number | string | null, dtype: string, where: string): void {
+  const want = typeof wanted === "string" ? Number(wanted) : wanted;
+  if (want === null || Number.isNaN(want)) {
+    expect(Number.isNaN(got), where).toBe(true);
+    return;
+  }
+  if (!Number.isFinite(want)) {
+    expect(got, where).toBe(want);
+    return;
+  }
+  const tolerance = dtype === "float32" ? 2 ** -22 * Math.max(1, Math.abs(want)) : 1e-12 * Math.max(1, Math.abs(want));
+  expect(Math.abs(got - want), `${where}: ${got} vs ${want}`).toBeLessThanOrEqual(tolerance);
 }
 
-describe("decodeVariable against netCDF4-python's auto mask-and-scale", () => {
-  const cases = netcdf4PythonCases();
+describe.each(["cf.netcdf4.nc", "cf.netcdf3.nc"])("%s decoded as netCDF4-python decodes it", (fileName) => {
+  let file: OpenFile;
+  beforeAll(async () => {
+    file = await openFile(join(tmp, fileName));
+  });
+  afterAll(async () => file?.close());
 
-  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const raw = allocateArray(DTYPES[c.dtype] as NumericDType, c.raw.length);
-    (raw as Exclude<NumericArray, BigInt64Array | BigUint64Array>).set(c.raw);
-    const { values, missing } = decodeVariable(raw, c.attrs as Attrs, c.name);
-    expect(Array.from(values, (v) => (Number.isNaN(v) ? null : v)).map((v) => v === null)).toEqual(
-      c.decoded.map((v) => v === null),
-    );
-    expect(missing).toBe(c.decoded.filter((v) => v === null).length);
-    // netCDF4-python computes in float32 when scale_factor is float32; we always compute in float64.
-    const digits = c.decodedDtype === "float32" ? 5 : 12;
-    c.decoded.forEach((want, i) => {
-      if (want !== null) expect(values[i], `${c.name}[${i}]`).toBeCloseTo(want, digits);
-    });
+  it("has every case the script wrote", () => {
+    const names = Object.keys(expected[fileName] ?? {});
+    expect(names.length).toBeGreaterThan(20);
+    expect(file.variables.map((v) => v.name).sort()).toEqual([...names].sort());
   });
 
-  it("refuses a non-finite scale_factor as INVALID_VALUE", () => {
-    let caught: unknown;
-    try {
-      cfEncoding({ scale_factor: Number.POSITIVE_INFINITY }, "t2m");
-    } catch (err) {
-      caught = err;
+  it("float64 and float32 paths give netCDF4-python's values and mask for every variable", async () => {
+    for (const [name, want] of Object.entries(expected[fileName] ?? {})) {
+      const wide = await readDecoded(file, name);
+      const narrow = await readDecodedFloat32(file, name);
+      const nanCount = want.decoded.filter((v) => v === "NaN").length;
+      expect(wide.missing, `${name} missing`).toBe(want.masked + nanCount);
+      expect(narrow.missing, `${name} missing (float32)`).toBe(want.masked + nanCount);
+      want.decoded.forEach((v, i) => {
+        expectClose(wide.values[i] as number, v, want.dtype, `${fileName} ${name}[${i}]`);
+        const v32 = v === null ? v : Math.fround(Number(v));
+        expectClose(narrow.values[i] as number, v32, "float32", `${fileName} ${name}[${i}] float32`);
+      });
     }
-    expect(isFieldbenchError(caught, "INVALID_VALUE")).toBe(true);
   });
 });
 
-describe("decodeVariable worked by hand", () => {
+describe("decoding worked by hand", () => {
   it("masks stored values before unpacking", () => {
     // stored [10, -1, 20] with _FillValue -1, scale 0.5, offset 1 -> [10*0.5+1, NaN, 20*0.5+1] = [6, NaN, 11]
     const { values, missing } = decodeVariable(Int16Array.from([10, -1, 20]), {
@@ -152,8 +89,40 @@ describe("decodeVariable worked by hand", () => {
     expect(missing).toBe(1);
   });
 
-  it("decodes int64 values through Number", () => {
+  it("reads _Unsigned bytes as the issue's example: int8 [-1, 5, -56] -> [255, 5, 200]", () => {
+    const { values } = decodeVariableFloat32(Int8Array.from([-1, 5, -56]), { _Unsigned: "true" });
+    expect(Array.from(values)).toEqual([255, 5, 200]);
+  });
+
+  it("ignores a valid_max an int16 variable cannot hold, keeping 101 (netCDF4-python's _check_safecast)", () => {
+    const { values, missing } = decodeVariable(Int16Array.from([100, 101]), { valid_max: 100.5 });
+    expect([Array.from(values), missing]).toEqual([[100, 101], 0]);
+  });
+
+  it("masks netCDF's default fill only when asked (netCDF files), never with a usable _FillValue", () => {
+    const raw = Int16Array.from([-32767, 3]);
+    expect(decodeVariable(raw, {}).missing).toBe(0);
+    expect(decodeVariable(raw, {}, "x", { netcdfDefaultFill: true }).missing).toBe(1);
+    expect(decodeVariable(raw, { _FillValue: 3 }, "x", { netcdfDefaultFill: true }).missing).toBe(1);
+  });
+
+  it("decodes int64 values through Number and compares int64 fills exactly", () => {
     const { values } = decodeVariable(BigInt64Array.from([3n, -7n]), { scale_factor: 2 });
     expect(Array.from(values)).toEqual([6, -14]);
+    // -2^63 + 2 is netCDF's NC_FILL_INT64; -2^63 + 1 rounds to the same double but is a value.
+    const fills = decodeVariable(BigInt64Array.from([-(2n ** 63n) + 2n, -(2n ** 63n) + 1n]), {}, "x", {
+      netcdfDefaultFill: true,
+    });
+    expect(fills.missing).toBe(1);
+  });
+
+  it("refuses a non-finite scale_factor as INVALID_VALUE", () => {
+    let caught: unknown;
+    try {
+      cfEncoding({ scale_factor: Number.POSITIVE_INFINITY }, "int16", "t2m");
+    } catch (err) {
+      caught = err;
+    }
+    expect(isFieldbenchError(caught, "INVALID_VALUE")).toBe(true);
   });
 });

@@ -1,5 +1,13 @@
 export { numberAttr, numberListAttr, stringAttr } from "./attrs.js";
-export { cfEncoding, decodeValues, decodeVariable, type CfEncoding, type DecodedValues } from "./decode.js";
+export {
+  cfEncoding,
+  decodeValues,
+  decodeVariable,
+  decodeVariableFloat32,
+  type CfDecodeOptions,
+  type CfEncoding,
+  type DecodedValues,
+} from "./decode.js";
 export {
   CF_CALENDARS,
   dateToDays,
@@ -14,3 +22,4 @@ export {
   type CivilDate,
   type TimeUnits,
 } from "./time.js";
+export { decodeOptionsFor, readDecoded, readDecodedFloat32, type DecodedArray } from "./read.js";

@@ -23,9 +23,9 @@ export interface FuzzOptions {
 }
 
 /**
- * The loop every reader's fuzz test shares: write a mutated file, open it with the reader itself (not openFile,
- * which would turn a stray RangeError into CORRUPT_FILE and hide it), read its variables, close. Any exception
- * that is not a FieldbenchError is rethrown with the mutation's index: that is a reader bug.
+ * The loop every reader's fuzz test shares: write a mutated file, open it with the reader itself, read its
+ * variables, close. Any exception that is not a FieldbenchError is rethrown with the mutation's index: that is
+ * a reader bug.
  */
 export async function fuzzReader(options: FuzzOptions): Promise<FuzzOutcome> {
   const outcome: FuzzOutcome = { read: 0, refused: 0, slowest: 0, codes: {}, unnamed: [] };

@@ -1,7 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Board } from "../rank.js";
 import { orderMetrics } from "../rank.js";
-import { channelColumns } from "./format.js";
+import { channelColumns, csvText } from "./format.js";
 
 /**
  * One row per (board, entry): identity columns, then `<metric>`, `<metric>_ci_lo`, `<metric>_ci_hi` for every metric
@@ -42,9 +42,9 @@ export function renderCsv(boards: readonly Board[]): string {
         b.mode,
         b.split,
         e.rank,
-        e.result.model.name,
-        e.result.model.version,
-        e.result.model.integrity,
+        csvText(e.result.model.name),
+        csvText(e.result.model.version),
+        csvText(e.result.model.integrity),
         e.result.model.parameters,
         s.snapshots,
         e.result.suite.specVersion,

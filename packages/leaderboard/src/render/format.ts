@@ -33,3 +33,25 @@ export function channelColumns(board: Board): { channel: number; name: string; m
 export function boardTitle(board: Board): string {
   return `${board.dataset} / ${board.task} / ${board.split} (${board.mode} mode)`;
 }
+
+/**
+ * A name from a result file as one markdown table cell: control characters (a newline would end the table and
+ * start markdown of the submitter's choosing, e.g. an image from any URL) become spaces, and the characters that
+ * make links, images, inline HTML, code, emphasis or a cell break inside a table cell are backslash-escaped. Block
+ * syntax (#, -, +, 1.) only acts at the start of a line, which a cell never is; `_` inside a word (nskt_16k) is not
+ * emphasis in GFM, so names keep their look.
+ */
+export function markdownText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ").replace(/[\\`*[\]<>!|~]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A text cell for CSV: spreadsheets run a cell that starts with =, +, -, @, a tab or a carriage return as a
+ * formula (OWASP "CSV injection"), so such a cell gets a leading apostrophe; control characters become spaces.
+ */
+export function csvText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  const clean = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, " ");
+  return /^[=+\-@\t\r]/.test(clean) ? `'${clean}` : clean;
+}

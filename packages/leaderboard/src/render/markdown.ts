@@ -1,9 +1,10 @@
 import type { Board } from "../rank.js";
 import { RANK_METRIC, higherIsBetter } from "../rank.js";
-import { boardTitle, channelColumns, formatNumber, formatWithCi } from "./format.js";
+import { boardTitle, channelColumns, formatNumber, formatWithCi, markdownText } from "./format.js";
 
+/** Cells are either our own text (numbers, headers) or names escaped by markdownText; `|` is escaped in both. */
 function row(cells: readonly string[]): string {
-  return `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+  return `| ${cells.map((c) => c.replace(/(?<!\\)\|/g, "\\|")).join(" | ")} |`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -15,8 +16,8 @@ export function renderBoardMarkdown(board: Board): string {
   const header = ["Rank", "Model", "Version", "Params", "Snapshots", ...board.metrics];
   const rows = board.entries.map((e) => [
     String(e.rank),
-    e.result.model.name,
-    e.result.model.version,
+    markdownText(e.result.model.name),
+    markdownText(e.result.model.version),
     String(e.result.model.parameters),
     String(e.result.splits[board.split].snapshots),
     ...board.metrics.map((m) => formatWithCi(e, board, m)),
@@ -24,7 +25,7 @@ export function renderBoardMarkdown(board: Board): string {
   const columns = channelColumns(board);
   const detail = board.entries.map((e) => [
     String(e.rank),
-    e.result.model.name,
+    markdownText(e.result.model.name),
     ...columns.map((c) => formatNumber(e.result.splits[board.split].perChannel[c.channel]?.[c.metric])),
   ]);
   return [

@@ -1,23 +1,15 @@
 import { basename } from "node:path";
-import {
-  type Attrs,
-  type Dataset,
-  type Field,
-  FieldbenchError,
-  type NumericArray,
-  type Sample,
-  makeField,
-} from "@fieldbench/core";
+import { type Attrs, type Dataset, type Field, FieldbenchError, type Sample, makeField } from "@fieldbench/core";
 import {
   type CfCalendar,
   type OpenFile,
-  decodeVariable,
+  readDecoded,
+  readDecodedFloat32,
   findVariable,
   normalizeCalendar,
   openFile,
   stringAttr,
 } from "@fieldbench/formats";
-import { decodeToFloat32 } from "../decode-f32.js";
 import { type Cmip6Attributes, checkCmip6Attributes } from "./attributes.js";
 import { type Cmip6FileName, parseCmip6Directory, parseCmip6FileName } from "./drs.js";
 import { type TimeIssue, dayNumberToDate, findTimeIssues, fromDayNumber, toDayNumber } from "./time-axis.js";
@@ -131,8 +123,7 @@ async function openPart(path: string): Promise<Part> {
     if (units === undefined)
       throw new FieldbenchError("INVALID_VALUE", `${path}: time has no units attribute`, { path });
     const calendar = normalizeCalendar(stringAttr(time.attrs, "calendar"), `${path}: time`);
-    const raw = await file.read("time");
-    const offsets = decodeVariable(raw.data as NumericArray, time.attrs, "time").values;
+    const offsets = (await readDecoded(file, "time")).values;
     const days = Array.from(offsets, (v) => toDayNumber(v, units, calendar));
     const boundsName = stringAttr(time.attrs, "bounds");
     let boundDays: number[] | undefined;
@@ -241,10 +232,9 @@ async function assemble(unsorted: Part[], options: OpenCmip6Options): Promise<Cm
     const at = index[i];
     if (at === undefined) throw new FieldbenchError("BAD_USAGE", `time step ${i} is outside 0..${index.length - 1}`);
     const v = findVariable(at.part.file, variable);
-    const raw = await at.part.file.read(variable, [at.local]);
     return makeField({
       name: variable,
-      data: decodeToFloat32(raw.data as NumericArray, v.attrs, variable),
+      data: (await readDecodedFloat32(at.part.file, variable, [at.local])).values,
       shape: stepShape,
       dims: stepDims,
       coords: {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { scoreSnapshot } from "../score.js";
-import { pixelStatistics, mergePixelStats } from "./statistics.js";
 
 const PIXEL = ["mse", "mae", "rmse", "rfne", "in_abs", "in_rel", "psnr", "psnr_range"];
 
@@ -84,13 +83,5 @@ describe("pixel metrics, worked by hand", () => {
     expect(b.perChannel[0]?.mse).toBeNaN();
     expect(b.perChannel[0]?.psnr).toBeNaN();
     expect(b.perChannel[0]?.in_abs).toBeNaN();
-  });
-
-  it("statistics of tiles merge to the statistics of the whole", () => {
-    const t = Float32Array.from({ length: 100 }, (_, i) => Math.cos(i * 0.3));
-    const p = t.map((v, i) => v + 0.01 * (i % 7));
-    const whole = pixelStatistics(p, t, 0.1, 2);
-    const merged = mergePixelStats(pixelStatistics(p, t, 0.1, 2, 0, 37), pixelStatistics(p, t, 0.1, 2, 37, 100));
-    for (const [key, value] of Object.entries(whole)) expect(merged[key]).toBeCloseTo(value, 12);
   });
 });

@@ -4,7 +4,7 @@ import type { ChannelStatistics, Stats } from "../metric.js";
  * One pass over a channel: the sums behind every pixel metric, on z = (x - mean) / std (SuperBench z-scores
  * before measuring). Truth NaN pixels are masked (skipped and counted); prediction NaN/Inf pixels are counted
  * as invalid and make the pixel metrics NaN in `finalize` (never silently averaged).
- * Runs over [start, end) so tiles can be summed with `mergePixelStats`.
+ * Runs over [start, end) of the arrays (the whole by default).
  */
 export function pixelStatistics(
   pred: Float32Array,
@@ -75,20 +75,6 @@ export const PIXEL_STATISTICS: ChannelStatistics = {
   id: "pixel",
   compute: (input) => pixelStatistics(input.pred, input.truth, input.mean, input.std),
 };
-
-const MAX_KEYS = new Set(["maxAbsDiff", "maxAbsTrue", "maxTrue", "maxPred"]);
-const MIN_KEYS = new Set(["minTrue", "minPred"]);
-
-/** Combines the statistics of two tiles: sums add, maxima and minima combine. */
-export function mergePixelStats(a: Stats, b: Stats): Stats {
-  const out: Record<string, number> = {};
-  for (const key of Object.keys(a)) {
-    const x = a[key] as number;
-    const y = b[key] as number;
-    out[key] = MAX_KEYS.has(key) ? Math.max(x, y) : MIN_KEYS.has(key) ? Math.min(x, y) : x + y;
-  }
-  return out;
-}
 
 /** NaN when any prediction pixel was NaN/Inf or no truth pixel was valid; else `value()`. */
 export function guarded(stats: Stats, value: () => number): number {
