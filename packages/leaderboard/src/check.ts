@@ -1,21 +1,16 @@
 import { FieldbenchError } from "@fieldbench/core";
-import { HIGHER_IS_BETTER } from "./rank.js";
+import { findMetric } from "@fieldbench/metrics";
+import { higherIsBetter } from "./rank.js";
 import { type SuperbenchResult, parseResult } from "./schema.js";
 
 /**
- * Metrics that may legitimately be undefined (null in JSON) for a snapshot: each divides by a quantity of the truth
- * that can be zero or negative (compat psnr's peak max(target) <= 0, rfne/in_rel/vort_rfne/ke_rel/enstrophy_rel on
- * an all-zero truth channel). Every other metric value, and every CI bound of another metric, must be a finite
- * number for a result to enter a leaderboard.
+ * A metric may be undefined (null in JSON) only when its descriptor says why (`nullable`: a division by a quantity of
+ * the truth that can be zero or negative, such as compat psnr's peak). Every other metric value, and every CI bound
+ * of another metric (unknown names included), must be a finite number for a result to enter a leaderboard.
  */
-export const NULLABLE_METRICS: ReadonlySet<string> = new Set([
-  "psnr",
-  "rfne",
-  "in_rel",
-  "vort_rfne",
-  "ke_rel",
-  "enstrophy_rel",
-]);
+function isNullable(name: string): boolean {
+  return findMetric(name)?.nullable !== undefined;
+}
 
 /** One known test split: dataset key + version -> checksum of its test split files (checksumSplits). */
 export interface KnownDataset {
@@ -32,7 +27,7 @@ export interface KnownDataset {
  */
 export function metricBounds(name: string): readonly [number, number] {
   if (name === "ssim" || name === "ms_ssim" || name === "acc") return [-1, 1];
-  if (HIGHER_IS_BETTER.has(name)) return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  if (higherIsBetter(name)) return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
   return [0, Number.POSITIVE_INFINITY];
 }
 
@@ -55,8 +50,7 @@ function refuse(path: string, reason: string): never {
 
 function checkRecord(path: string, where: string, record: Readonly<Record<string, number | null>>): void {
   for (const [name, value] of Object.entries(record)) {
-    if (value === null && !NULLABLE_METRICS.has(name))
-      refuse(path, `${where}.${name} is null (must be a finite number)`);
+    if (value === null && !isNullable(name)) refuse(path, `${where}.${name} is null (must be a finite number)`);
     if (value !== null && !Number.isFinite(value)) refuse(path, `${where}.${name} is not finite`);
     const [lo, hi] = metricBounds(name);
     if (value !== null && (value < lo || value > hi))

@@ -1,36 +1,14 @@
+import { higherIsBetter, orderMetrics } from "@fieldbench/metrics";
 import type { SuperbenchResult } from "./schema.js";
+
+/** Display order and direction are the metric descriptors' (@fieldbench/metrics); re-exported for the renderers. */
+export { higherIsBetter, orderMetrics };
 
 export const TEST_SPLIT_NAMES = ["test_1", "test_2"] as const;
 export type TestSplitName = (typeof TEST_SPLIT_NAMES)[number];
 
 /** The ranking metric: RFNE, SuperBench's headline number (relative Frobenius-norm error; lower is better). */
 export const RANK_METRIC = "rfne";
-
-/** Metrics where a larger value is better; every other metric is an error (smaller is better). */
-export const HIGHER_IS_BETTER: ReadonlySet<string> = new Set(["psnr", "psnr_range", "ssim", "ms_ssim"]);
-
-/** Display order of metric columns; metrics not listed follow in alphabetical order. */
-export const METRIC_ORDER = [
-  "rfne",
-  "mse",
-  "mae",
-  "rmse",
-  "in_abs",
-  "in_rel",
-  "psnr",
-  "psnr_range",
-  "ssim",
-  "ms_ssim",
-  "div_mse",
-  "div_mse_truth",
-  "vort_rfne",
-  "ke_rel",
-  "enstrophy_rel",
-  "spectrum_lsd",
-  "spectrum_lsd_low",
-  "spectrum_lsd_mid",
-  "spectrum_lsd_high",
-];
 
 /** One ranked table: results of one dataset, task and metric mode, on one split. */
 export interface Board {
@@ -53,18 +31,11 @@ export interface RankedEntry {
   readonly file: string;
 }
 
-export function orderMetrics(names: Iterable<string>): string[] {
-  const set = new Set(names);
-  const known = METRIC_ORDER.filter((m) => set.has(m));
-  const rest = [...set].filter((m) => !METRIC_ORDER.includes(m)).sort();
-  return [...known, ...rest];
-}
-
 /** Smaller key ranks first; undefined values (null) rank last. */
 function rankValue(result: SuperbenchResult, split: TestSplitName, metric: string): number {
   const v = result.splits[split].metrics[metric];
   if (v === null || v === undefined) return Number.POSITIVE_INFINITY;
-  return HIGHER_IS_BETTER.has(metric) ? -v : v;
+  return higherIsBetter(metric) ? -v : v;
 }
 
 function compareEntries(split: TestSplitName, metric: string) {

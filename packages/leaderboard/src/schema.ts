@@ -1,3 +1,4 @@
+import { METRIC_MODES } from "@fieldbench/metrics";
 import { z } from "zod";
 
 /**
@@ -36,7 +37,7 @@ export const resultSchema = z.object({
   schema: z.literal(RESULT_SCHEMA_ID),
   suite: z.object({ name: z.literal("superbench"), specVersion: z.string().min(1) }),
   /** compat: SuperBench's metric definitions; default: fieldbench's documented fixes. */
-  mode: z.enum(["compat", "default"]),
+  mode: z.enum(METRIC_MODES),
   dataset: z.object({
     key: z.string().min(1),
     version: z.string().min(1),

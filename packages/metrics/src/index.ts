@@ -1,6 +1,32 @@
 export type { AggregateScore, Normalization, ScoreOptions, SnapshotScore } from "./score-types.js";
-export type { ChannelMetric, Metric, SnapshotMetric, Stats } from "./metric.js";
-export { METRICS, METRIC_NAMES, getMetric } from "./registry.js";
+export {
+  METRIC_MODES,
+  VELOCITY_CHANNELS,
+  isMetricMode,
+  needsDataRange,
+  needsUV,
+  type ChannelInput,
+  type ChannelMetric,
+  type ChannelStatistics,
+  type Metric,
+  type MetricDescriptor,
+  type MetricMode,
+  type SnapshotInput,
+  type SnapshotMetric,
+  type SnapshotStatistics,
+  type Stats,
+} from "./metric.js";
+export {
+  findMetric,
+  getMetric,
+  higherIsBetter,
+  listMetrics,
+  metricNames,
+  metricsForMode,
+  orderMetrics,
+  registerMetric,
+} from "./registry.js";
+export { PIXEL_STATISTICS } from "./pixel/statistics.js";
 export { planScore, scoreSnapshot } from "./score.js";
 export { aggregateScores } from "./aggregate.js";
 export {
@@ -10,7 +36,6 @@ export {
   type SnapshotSource,
   type SourcesScore,
 } from "./score-sources.js";
-export { DATASET_CONSTANTS, datasetConstants, era5Latitudes, type DatasetConstants } from "./datasets.js";
 export { energySpectrum } from "./spectral/energy-spectrum.js";
 export { spectrumBands } from "./spectral/spectrum-lsd.js";
 export { divergenceMeanSquare } from "./physics/divergence.js";

@@ -1,6 +1,6 @@
 import { FieldbenchError } from "@fieldbench/core";
 import { aggregateScores } from "./aggregate.js";
-import { METRICS } from "./registry.js";
+import { listMetrics } from "./registry.js";
 import { scoreSnapshot as scoreInThread } from "./score.js";
 import type { AggregateScore, ScoreOptions, SnapshotScore } from "./score-types.js";
 
@@ -53,7 +53,9 @@ export function applicableMetrics(
   shape: readonly [number, number, number],
 ): string[] {
   const full = { ...options, metrics: [] };
-  return [...METRICS.values()].filter((m) => m.requires?.(full, shape) === undefined).map((m) => m.id);
+  return listMetrics()
+    .filter((m) => m.requires?.(full, shape) === undefined)
+    .map((m) => m.id);
 }
 
 /**

@@ -1,39 +1,16 @@
 import { FieldbenchError } from "@fieldbench/core";
-import { latitudeStatistics } from "./lat/latitude.js";
 import type {
-  ChannelGroup,
   ChannelInput,
   ChannelMetric,
-  SnapshotGroup,
+  ChannelStatistics,
   SnapshotInput,
   SnapshotMetric,
+  SnapshotStatistics,
   Stats,
 } from "./metric.js";
-import { msSsimStatistics } from "./perceptual/ms-ssim.js";
-import { ssimFullStatistics } from "./perceptual/ssim-full.js";
-import { ssimStatistics } from "./perceptual/ssim.js";
-import { divergenceStatistics } from "./physics/divergence.js";
-import { vorticityStatistics } from "./physics/vorticity-metrics.js";
-import { pixelStatistics } from "./pixel/statistics.js";
+import { PIXEL_STATISTICS, pixelStatistics } from "./pixel/statistics.js";
 import { getMetric } from "./registry.js";
 import type { ScoreOptions, SnapshotScore } from "./score-types.js";
-import { spectrumStatistics } from "./spectral/spectrum-lsd.js";
-
-type GroupGetter = (group: ChannelGroup) => Stats;
-const CHANNEL_GROUPS: Record<Exclude<ChannelGroup, "pixel">, (input: ChannelInput, get: GroupGetter) => Stats> = {
-  ssim: (input, get) => ssimStatistics(input, get("pixel")),
-  // The uncropped map equals the cropped one inside the border: reuse SSIM's pass and add the border strips.
-  ssim_full: (input, get) => ssimFullStatistics(input, get("pixel"), get("ssim")),
-  // With a fixed data range SSIM's pass is MS-SSIM's first scale, so it is computed once.
-  ms_ssim: (input, get) => msSsimStatistics(input, get("pixel"), get("ssim")),
-  latitude: (input) => latitudeStatistics(input),
-};
-
-const SNAPSHOT_GROUPS: Record<SnapshotGroup, (input: SnapshotInput) => Stats | Promise<Stats>> = {
-  divergence: divergenceStatistics,
-  vorticity: vorticityStatistics,
-  spectrum: spectrumStatistics,
-};
 
 /** Checks the arguments and resolves metric names; every problem is a FieldbenchError naming it. */
 export function planScore(
@@ -75,7 +52,7 @@ export function planScore(
  * Scores one [C, H, W] snapshot. Pixel and perceptual metrics per channel on z-scored values when
  * options.normalization is given; physics metrics on raw channels 0, 1 (u, v). Truth NaN pixels are masked and
  * counted (maskedTruth); prediction NaN/Inf pixels are counted (invalidPrediction) and make the metrics they touch
- * NaN. Statistics groups are computed once and shared by the metrics that need them.
+ * NaN. Each statistics object is computed once and shared by the metrics that name it.
  */
 export async function scoreSnapshot(
   pred: Float32Array,
@@ -100,20 +77,21 @@ export async function scoreSnapshot(
       std: options.normalization?.std[ch] ?? 1,
       options,
     };
+    // The pixel pass always runs: it counts the masked and invalid pixels reported with every score.
     const pixel = pixelStatistics(input.pred, input.truth, input.mean, input.std);
     maskedTruth.push(pixel.masked as number);
     invalidPrediction.push(pixel.invalid as number);
-    const groups = new Map<ChannelGroup, Stats>([["pixel", pixel]]);
-    const get = (group: ChannelGroup): Stats => {
-      let stats = groups.get(group);
+    const computed = new Map<ChannelStatistics, Stats>([[PIXEL_STATISTICS, pixel]]);
+    const get = (statistics: ChannelStatistics): Stats => {
+      let stats = computed.get(statistics);
       if (stats === undefined) {
-        stats = CHANNEL_GROUPS[group as Exclude<ChannelGroup, "pixel">](input, get);
-        groups.set(group, stats);
+        stats = statistics.compute(input, get);
+        computed.set(statistics, stats);
       }
       return stats;
     };
     const record: Record<string, number> = {};
-    for (const metric of plan.channel) record[metric.id] = metric.finalize(get(metric.group), options);
+    for (const metric of plan.channel) record[metric.id] = metric.finalize(get(metric.statistics), options);
     perChannel.push(record);
   }
   const snapshot: Record<string, number> = {};
@@ -121,16 +99,16 @@ export async function scoreSnapshot(
     // Physics sees u, v: any masked or invalid pixel there makes every physics metric NaN (derivatives cannot skip).
     const clean = [0, 1].every((ch) => maskedTruth[ch] === 0 && invalidPrediction[ch] === 0);
     const input: SnapshotInput = { pred, truth, shape, options };
-    const groups = new Map<SnapshotGroup, Stats>();
+    const computed = new Map<SnapshotStatistics, Stats>();
     for (const metric of plan.snapshot) {
       if (!clean) {
         snapshot[metric.id] = Number.NaN;
         continue;
       }
-      let stats = groups.get(metric.group);
+      let stats = computed.get(metric.statistics);
       if (stats === undefined) {
-        stats = await SNAPSHOT_GROUPS[metric.group](input);
-        groups.set(metric.group, stats);
+        stats = await metric.statistics.compute(input);
+        computed.set(metric.statistics, stats);
       }
       snapshot[metric.id] = metric.finalize(stats, options);
     }

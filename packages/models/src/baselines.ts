@@ -3,14 +3,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FieldbenchError } from "@fieldbench/core";
 import type { Model, ModelOptions } from "./model.js";
-
-/** Learned baselines by registry name; their trained packages live in the repository's models/ folder. */
-export const LEARNED_BASELINES = ["srcnn", "subpixel", "edsr", "wdsr", "fno"] as const;
+import { type NetName, baselineFolder } from "./nets/descriptors.js";
 
 /** models/<net>-nskt-x<scale>: the packages `fieldbench train` produced on the GPU machine (see models/README.md). */
-export function baselinePackageDir(net: string, scale: number): string {
+export function baselinePackageDir(net: NetName, scale: number): string {
   const here = dirname(fileURLToPath(import.meta.url)); // packages/models/src or packages/models/dist
-  return resolve(here, "..", "..", "..", "models", `${net}-nskt-x${scale}`);
+  return resolve(here, "..", "..", "..", "models", baselineFolder(net, scale));
 }
 
 /** True when `name` names a model package directory rather than a registry entry. */
@@ -24,7 +22,7 @@ export async function loadPackageModel(dir: string, options: ModelOptions = {}):
 }
 
 /** A learned baseline: the committed package trained for this scale, with tiles for big fields. */
-export async function loadBaseline(net: string, options: ModelOptions = {}): Promise<Model> {
+export async function loadBaseline(net: NetName, options: ModelOptions = {}): Promise<Model> {
   const scale = options.scale ?? 8;
   const dir = baselinePackageDir(net, scale);
   if (!existsSync(join(dir, "package.json"))) {

@@ -8,6 +8,18 @@ export {
 } from "./interpolation.js";
 export { createModel, modelNames, registerModel } from "./registry.js";
 export {
+  NET_DESCRIPTORS,
+  NET_NAMES,
+  type NetDescriptor,
+  type NetName,
+  baselineFolder,
+  getNet,
+  isNetName,
+  netPackageFolder,
+  netPackageName,
+  parseNetName,
+} from "./nets/descriptors.js";
+export {
   antialiasWeights,
   cubicKernel,
   cubicWeights,

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { FieldbenchError } from "@fieldbench/core";
 import { ensureBackend } from "./backends/select.js";
 import type { Model, TileSpec } from "./model.js";
-import { type NetName, isNetName } from "./nets/nets.js";
+import { NET_DESCRIPTORS, type NetName, isNetName } from "./nets/descriptors.js";
 import { type NetConfig, wrapLayersModel } from "./tfjs-model.js";
 import { loadLayersModel, weightsSha256 } from "./weights-io.js";
 
@@ -18,33 +18,9 @@ export interface TfjsPackageField extends NetConfig {
   readonly tile?: TileSpec;
 }
 
-/**
- * LR tiles for TF.js nets: whole 2048² fields exceed WebGPU's dispatch limits and take gigabytes of activations
- * on the CPU (SRCNN's first layer alone is 1 GiB at 2048²); 64 LR pixels with 8 of overlap keep both bounded.
- */
-export const DEFAULT_TFJS_TILE: TileSpec = { size: 64, overlap: 8 };
-
-/** SuperBench's HR training crop, the extent FNO packages see by default. */
-const TRAINING_CROP = 128;
-
-/**
- * The tile a TF.js net runs with. Convolutional nets see the same thing in any tile (up to its border), so tiles
- * are as big as WebGPU allows: nets that convolve at HR (SRCNN) or near it (EDSR's last upsampling stages) keep a
- * tile at 512² HR (x16 takes 32² LR tiles); subpixel and WDSR convolve at LR only and keep 64. FNO is different:
- * its 12 Fourier modes are fractions of the input's extent, so it must see tiles of the extent it was trained on,
- * the 128² HR crops (on the embedded sample, 256² tiles instead raised the x8 package's RFNE from 0.530 to 0.687).
- */
+/** The tile a TF.js net runs with when its package records none: the net descriptor's rule. */
 export function defaultTfjsTile(net: NetName, scale: number): TileSpec {
-  if (net === "subpixel" || net === "wdsr") return DEFAULT_TFJS_TILE;
-  if (net === "fno") return fnoTile(Math.max(TRAINING_CROP, 4 * scale), scale);
-  const size = Math.max(16, Math.min(DEFAULT_TFJS_TILE.size, Math.floor(512 / scale)));
-  return { size, overlap: Math.min(DEFAULT_TFJS_TILE.overlap, size / 4) };
-}
-
-/** FNO's tile: the LR extent of its HR training crop, a quarter of it shared with neighbours. */
-export function fnoTile(cropSize: number, scale: number): TileSpec {
-  const size = Math.floor(cropSize / scale);
-  return { size, overlap: Math.floor(size / 4) };
+  return NET_DESCRIPTORS[net].tile(scale);
 }
 
 /** Loads a TF.js model package directory as a fieldbench Model; the weights' sha256 is checked against the package. */

@@ -19,13 +19,8 @@ export {
   pixelShuffle,
 } from "./nets/layers.js";
 export { NETS, NET_NAMES, type NetInfo, type NetName, type NetSpec, isNetName } from "./nets/nets.js";
-export {
-  DEFAULT_TFJS_TILE,
-  defaultTfjsTile,
-  fnoTile,
-  loadTfjsPackage,
-  type TfjsPackageField,
-} from "./model-package.js";
+export { defaultTfjsTile, loadTfjsPackage, type TfjsPackageField } from "./model-package.js";
+export { DEFAULT_TFJS_TILE, fnoTile } from "./nets/descriptors.js";
 export {
   type NetConfig,
   type Normalization,

@@ -178,3 +178,12 @@ export function getDataset(key: string): DatasetSpec {
   }
   return spec;
 }
+
+/**
+ * Latitudes (degrees, one per row) of a lat-lon dataset's `rows` kept rows, for the latitude-weighted metrics; undefined
+ * for other grids. ERA5 at 0.25 deg: 90, 89.75, ..., -89.75 (SuperBench drops the 721st row, -90).
+ */
+export function datasetLatitudes(spec: DatasetSpec, rows: number): Float64Array | undefined {
+  if (spec.family !== "era5") return undefined;
+  return Float64Array.from({ length: rows }, (_, i) => 90 - 0.25 * i);
+}

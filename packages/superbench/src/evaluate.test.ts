@@ -76,7 +76,8 @@ describe("compat metrics of bicubic-superbench", () => {
       { spec, task: resolveTask("bicubic-x8", spec), split: "test_1", index: 0, hr },
       "compat",
     );
-    expect(metricsFor(spec, "compat")).toEqual(["mse", "mae", "rfne", "in_abs", "in_rel", "psnr", "ssim", "div_mse"]);
+    // SuperBench's eval.py set (DESIGN.md), in the registry's display order.
+    expect(metricsFor(spec, "compat")).toEqual(["rfne", "mse", "mae", "in_abs", "in_rel", "psnr", "ssim", "div_mse"]);
     let worst = 0;
     for (const [c, want] of reference.perChannel.entries()) {
       for (const [name, value] of Object.entries(want)) {
@@ -133,5 +134,31 @@ describe("lrsim", () => {
     const score = await evaluateSnapshot(model, { spec, task, split: "test_2", index: 0, hr, lr }, "compat");
     expect(score.perChannel.map((r) => r["mse"])).toEqual([0, 0, 0]);
     expect(() => resolveTask("lrsim", getDataset("nskt_16k"))).toThrow(/lrsim needs an LR-sim dataset/);
+  });
+});
+
+describe("metricsFor", () => {
+  it("default mode: fieldbench's fixes, physics only for u, v datasets, lat_rmse only on the ERA5 grid", () => {
+    // DESIGN.md's default-mode list for NSKT: the fixed-range metrics, the divergence floor, vorticity, spectra.
+    expect(new Set(metricsFor(getDataset("nskt_16k"), "default"))).toEqual(
+      new Set(
+        "mse mae rmse rfne in_abs in_rel psnr_range ssim ms_ssim div_mse div_mse_truth vort_rfne ke_rel enstrophy_rel spectrum_lsd spectrum_lsd_low spectrum_lsd_mid spectrum_lsd_high".split(
+          " ",
+        ),
+      ),
+    );
+    expect(metricsFor(getDataset("cosmo"), "default")).toEqual([
+      "rfne",
+      "mse",
+      "mae",
+      "rmse",
+      "in_abs",
+      "in_rel",
+      "psnr_range",
+      "ssim",
+      "ms_ssim",
+    ]);
+    expect(metricsFor(getDataset("era5"), "default").at(-1)).toBe("lat_rmse");
+    expect(metricsFor(getDataset("era5"), "compat")).not.toContain("lat_rmse");
   });
 });

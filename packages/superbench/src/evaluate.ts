@@ -1,53 +1,47 @@
 import { deriveSeed, FieldbenchError } from "@fieldbench/core";
-import { type ScoreOptions, type SnapshotScore, era5Latitudes, scoreSnapshot } from "@fieldbench/metrics";
+import {
+  type MetricMode,
+  type ScoreOptions,
+  type SnapshotScore,
+  metricsForMode,
+  scoreSnapshot,
+} from "@fieldbench/metrics";
 import type { Model } from "@fieldbench/models";
-import type { DatasetSpec, TestSplit } from "./datasets.js";
-import { degrade } from "./degrade/index.js";
+import { type DatasetSpec, type TestSplit, datasetLatitudes } from "./datasets.js";
+import { type FieldShape, degrade, degradedShape } from "./degrade/index.js";
 import type { Task } from "./tasks.js";
 import { predictTiled } from "./tiling.js";
 
 /**
  * The evaluation protocol for one snapshot: degrade the whole HR field (or read the LR simulation), predict the
  * whole field (tiled only when the model asks for tiles), then score per channel on data z-scored with the
- * dataset's constants. Two metric modes:
+ * dataset's constants. Two metric modes, each metric's descriptor saying which report it (`modes`):
  * - compat: SuperBench's definitions (psnr peak = max of the z-scored target, ssim with the per-image data range,
  *   IN both ways as in_abs and in_rel, divergence MSE of the raw output for NSKT);
  * - default: fieldbench's fixes: psnr_range and ssim with the dataset's fixed data range (spec.dataRange, z-units),
  *   rmse, ms_ssim, the divergence floor of the truth, vorticity/energy/enstrophy errors and spectral distances.
  */
-export type MetricMode = "compat" | "default";
+export type { MetricMode } from "@fieldbench/metrics";
 
-const COMPAT_METRICS = ["mse", "mae", "rfne", "in_abs", "in_rel", "psnr", "ssim"];
-const DEFAULT_METRICS = ["mse", "mae", "rmse", "rfne", "in_abs", "in_rel", "psnr_range", "ssim", "ms_ssim"];
-const NSKT_COMPAT = ["div_mse"];
-const NSKT_DEFAULT = [
-  "div_mse",
-  "div_mse_truth",
-  "vort_rfne",
-  "ke_rel",
-  "enstrophy_rel",
-  "spectrum_lsd",
-  "spectrum_lsd_low",
-  "spectrum_lsd_mid",
-  "spectrum_lsd_high",
-];
-
-export function metricsFor(spec: DatasetSpec, mode: MetricMode): string[] {
-  const physics = spec.family === "nskt" ? (mode === "compat" ? NSKT_COMPAT : NSKT_DEFAULT) : [];
-  // ERA5 default mode: latitude-weighted RMSE (cos(lat) weights on the 0.25 deg rows; SuperBench weighted nothing).
-  const weather = spec.family === "era5" && mode === "default" ? ["lat_rmse"] : [];
-  return [...(mode === "compat" ? COMPAT_METRICS : DEFAULT_METRICS), ...physics, ...weather];
-}
-
-export function scoreOptions(spec: DatasetSpec, mode: MetricMode, metrics = metricsFor(spec, mode)): ScoreOptions {
+/** What the metrics need to know about the dataset: constants, channel names, grid spacing, data range, latitudes. */
+function datasetScoreOptions(spec: DatasetSpec, mode: MetricMode): Omit<ScoreOptions, "metrics"> {
+  const latitudes = datasetLatitudes(spec, spec.hr[0]);
   return {
-    metrics,
     normalization: { mean: spec.mean, std: spec.std },
     channelNames: spec.channels.map((c) => c.name),
     ...(spec.gridSpacing === undefined ? {} : { gridSpacing: spec.gridSpacing }),
     ...(mode === "default" ? { dataRange: spec.dataRange } : {}),
-    ...(spec.family === "era5" ? { latitudes: era5Latitudes(spec.hr[0]) } : {}),
+    ...(latitudes === undefined ? {} : { latitudes }),
   };
+}
+
+/** The metrics a mode reports on this dataset, from the registry's descriptors (physics only where channels are u, v). */
+export function metricsFor(spec: DatasetSpec, mode: MetricMode): string[] {
+  return metricsForMode(mode, datasetScoreOptions(spec, mode), [spec.channels.length, spec.hr[0], spec.hr[1]]);
+}
+
+export function scoreOptions(spec: DatasetSpec, mode: MetricMode, metrics = metricsFor(spec, mode)): ScoreOptions {
+  return { metrics, ...datasetScoreOptions(spec, mode) };
 }
 
 export interface SnapshotInput {
@@ -62,7 +56,7 @@ export interface SnapshotInput {
 }
 
 /** The LR input the model sees for one snapshot (noise frozen by deriveSeed(dataset, split, index)). */
-export function makeLowRes(input: SnapshotInput): { lr: Float32Array; shape: [number, number, number] } {
+export function makeLowRes(input: SnapshotInput): { lr: Float32Array; shape: FieldShape } {
   const { spec, task, hr } = input;
   const [h, w] = spec.hr;
   const c = spec.channels.length;
@@ -76,15 +70,7 @@ export function makeLowRes(input: SnapshotInput): { lr: Float32Array; shape: [nu
       ? {}
       : { ratio: task.noiseRatio, std: spec.std, seed: deriveSeed(spec.key, input.split, input.index) }),
   });
-  const lh =
-    task.degradation === "uniform" || task.degradation === "noisy-uniform"
-      ? Math.ceil(h / task.scale)
-      : Math.floor(h / task.scale);
-  const lw =
-    task.degradation === "uniform" || task.degradation === "noisy-uniform"
-      ? Math.ceil(w / task.scale)
-      : Math.floor(w / task.scale);
-  return { lr, shape: [c, lh, lw] };
+  return { lr, shape: degradedShape(task.degradation, [c, h, w], task.scale) };
 }
 
 /** Runs the model on one LR snapshot: whole field, or tiles with overlap and blending when the model sets `tile`. */

@@ -1,23 +1,7 @@
 import type { SuperbenchResult } from "@fieldbench/leaderboard";
+import { listMetrics } from "@fieldbench/metrics";
 import { publishedRowFor } from "./anchors.js";
 import { TEST_SPLITS } from "./datasets.js";
-
-/** Columns of the summary table: SuperBench's order in compat mode, the fixed-range metrics in default mode. */
-const COLUMNS: Record<SuperbenchResult["mode"], readonly string[]> = {
-  compat: ["rfne", "in_abs", "in_rel", "psnr", "ssim", "mse", "mae", "div_mse"],
-  default: [
-    "rfne",
-    "in_abs",
-    "psnr_range",
-    "ssim",
-    "ms_ssim",
-    "mse",
-    "mae",
-    "div_mse",
-    "div_mse_truth",
-    "spectrum_lsd",
-  ],
-};
 
 function format(value: number | null | undefined, name: string): string {
   if (value === null || value === undefined) return "-";
@@ -28,7 +12,11 @@ function format(value: number | null | undefined, name: string): string {
 
 /** A plain-text table of the result: one row per test split, then per-channel RFNE. */
 export function formatResultTable(result: SuperbenchResult): string {
-  const columns = COLUMNS[result.mode].filter((c) => TEST_SPLITS.some((s) => c in result.splits[s].metrics));
+  // The columns are the metrics whose descriptors ask for the summary table in this mode, in display order.
+  const columns = listMetrics()
+    .filter((m) => m.summary?.includes(result.mode) === true)
+    .map((m) => m.id)
+    .filter((c) => TEST_SPLITS.some((s) => c in result.splits[s].metrics));
   const header = ["split", "n", ...columns];
   const rows = TEST_SPLITS.map((split) => {
     const r = result.splits[split];

@@ -9,7 +9,6 @@ import {
   type NetName,
   type TrainingBatch,
   type WeightDtype,
-  fnoTile,
   loadLayersModel,
   saveLayersModel,
   trainNet,
@@ -18,6 +17,7 @@ import {
   weightFiles,
   weightsSha256 as weightsSha256Of,
 } from "@fieldbench/models/tfjs";
+import { NET_DESCRIPTORS, netPackageName } from "@fieldbench/models";
 import type { DatasetSpec, SplitName } from "./datasets.js";
 import { degrade } from "./degrade/index.js";
 import { openSplit } from "./reader.js";
@@ -336,7 +336,7 @@ async function writeModelPackage(
   await mkdir(dir, { recursive: true });
   const files = await weightFiles(weights.dir);
   for (const file of ["model.json", ...files]) await cp(join(weights.dir, file), join(dir, file));
-  const name = `@fieldbench-models/${config.net}-${options.spec.key}-${options.task.name}`;
+  const name = netPackageName(config.net, options.spec.key, options.task.name);
   const weightsSha256 = await weightsSha256Of(dir);
   const pkg = {
     name,
@@ -353,8 +353,10 @@ async function writeModelPackage(
       dataset: options.spec.key,
       task: options.task.name,
       weightsSha256,
-      // FNO's Fourier modes are fractions of its input's extent: it runs on tiles of the crops it trained on.
-      ...(config.net === "fno" ? { tile: fnoTile(cropSize, config.scale) } : {}),
+      // A net whose tile depends on its training crop (FNO's Fourier modes) runs on tiles of the crops it saw.
+      ...(NET_DESCRIPTORS[config.net].recordsTile === true
+        ? { tile: NET_DESCRIPTORS[config.net].tile(config.scale, cropSize) }
+        : {}),
       ...(config.globalSkip === true ? { globalSkip: true } : {}),
     },
   };

@@ -8,19 +8,38 @@ import { runMain } from "../testing.js";
 const tmp = mkdtempSync(join(tmpdir(), "run-baselines-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+async function runSuite(model: string, task: string) {
+  const out = join(tmp, `${model}.${task}.json`);
+  const r = await runMain(["run", "superbench", "--model", model, "--task", task, "--quiet", "--out", out], tmp);
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  return JSON.parse(readFileSync(out, "utf8"));
+}
+
+/** Per-channel RFNE of u and v (channels 0, 1) on one split. */
+const velocityRfne = (result: { splits: Record<string, { perChannel: { rfne: number }[] }> }, split: string) =>
+  result.splits[split]!.perChannel.slice(0, 2).map((c) => c.rfne);
+
 /**
  * The learned baselines committed under models/ (trained on the GPU machine, results in
- * results/nskt_re16000_webgpu/) run by registry name on the embedded sample, on the CPU (wasm backend).
+ * results/nskt_re16000_webgpu/) run by registry name on the embedded sample, on the CPU (wasm backend), and are
+ * compared with bicubic run on the same data. The nets were trained on 2048² fields; the embedded sample is 256² of
+ * the same flow, so its vorticity holds scales the nets never saw: there bicubic itself scores 0.82 (x8) and 0.95
+ * (x16), EDSR 1.6 and 3.3. The comparison therefore uses u and v, where bicubic scores 0.36-0.77. A model that outputs
+ * zeros scores exactly 1 (||t - 0|| / ||t||) and fails `< 1`; one that outputs a small multiple of a good field fails
+ * the x8 bound of twice bicubic's RFNE (0.77; the nets measured 0.37-0.72 when this was written).
  */
 describe("fieldbench run superbench --model <learned baseline>", () => {
+  const bicubic = new Map<string, Promise<ReturnType<typeof JSON.parse>>>();
+  const bicubicFor = (task: string) => {
+    if (!bicubic.has(task)) bicubic.set(task, runSuite("bicubic", task));
+    return bicubic.get(task) as Promise<ReturnType<typeof JSON.parse>>;
+  };
   for (const net of ["srcnn", "subpixel", "edsr", "wdsr", "fno"])
     for (const task of ["bicubic-x8", "bicubic-x16"]) {
-      it(`runs ${net} for ${task} from its committed package`, async () => {
-        const out = join(tmp, `${net}.${task}.json`);
-        const r = await runMain(["run", "superbench", "--model", net, "--task", task, "--quiet", "--out", out], tmp);
-        expect(r.stderr).toBe("");
-        expect(r.code).toBe(0);
-        const result = JSON.parse(readFileSync(out, "utf8"));
+      it(`runs ${net} for ${task} from its committed package; on u and v it beats zeros and stays within 2x bicubic`, async () => {
+        const result = await runSuite(net, task);
+        const reference = await bicubicFor(task);
         expect(parseResult(result).ok).toBe(true);
         expect(result.model.name).toBe(`@fieldbench-models/${net}-nskt_16k-${task}`);
         // The package's weights are what was scored: integrity is the committed weights' sha256.
@@ -29,9 +48,12 @@ describe("fieldbench run superbench --model <learned baseline>", () => {
         );
         expect(result.model.integrity).toBe(`sha256-${pkg.fieldbench.weightsSha256}`);
         for (const split of ["test_1", "test_2"]) {
-          const rfne = result.splits[split].metrics.rfne;
-          expect(rfne).toBeGreaterThan(0);
-          expect(rfne).toBeLessThan(2);
+          const ours = velocityRfne(result, split);
+          const theirs = velocityRfne(reference, split);
+          for (const [c, rfne] of ours.entries()) {
+            expect(rfne).toBeLessThan(1);
+            expect(rfne).toBeLessThan(2 * (theirs[c] as number));
+          }
         }
       }, 120_000);
     }

@@ -1,5 +1,8 @@
 import type { Command } from "commander";
 import { FieldbenchError, chooseProgressMode } from "@fieldbench/core";
+import { METRIC_MODES, isMetricMode } from "@fieldbench/metrics";
+import { modelNames } from "@fieldbench/models";
+import { DEFAULT_DATASET, datasetKeys } from "@fieldbench/superbench/datasets";
 import { type CliIo, printJson, printLine } from "../io.js";
 
 interface RunFlags {
@@ -20,17 +23,13 @@ export function registerRun(program: Command, io: CliIo): void {
     .command("run")
     .argument("<suite>", "the suite to run: superbench")
     .description("score a super-resolution model on a suite's test splits (test_1 and test_2, reported separately)")
-    .option(
-      "--dataset <key>",
-      "nskt_16k, nskt_32k, cosmo, era5, nskt_16k_sim_4, nskt_32k_sim_4, cosmo_sim_8, nskt_mini",
-      "nskt_mini",
-    )
+    .option("--dataset <key>", datasetKeys().join(", "), DEFAULT_DATASET)
     .option(
       "--task <name>",
       "bicubic-x8, bicubic-x16, uniform-x8, noisy-uniform-5-x8, noisy-uniform-10-x8, lrsim",
       "bicubic-x8",
     )
-    .option("--model <name>", "nearest, bilinear, bicubic, bicubic-superbench (or a registered model)", "bicubic")
+    .option("--model <name>", `${modelNames().join(", ")}, or a model package directory`, "bicubic")
     .option(
       "--data <dir>",
       "a SuperBench dataset folder (train/ valid_1/ valid_2/ test_1/ test_2/ of .h5 files); default: the embedded nskt_mini sample",
@@ -82,8 +81,8 @@ function parseShard(text: string | undefined): { index: number; count: number } 
 
 async function runCommand(suite: string, flags: RunFlags, io: CliIo): Promise<void> {
   if (suite !== "superbench") throw new FieldbenchError("BAD_USAGE", `unknown suite "${suite}" (known: superbench)`);
-  if (flags.mode !== "default" && flags.mode !== "compat") {
-    throw new FieldbenchError("BAD_USAGE", `--mode must be default or compat, got "${flags.mode}"`);
+  if (!isMetricMode(flags.mode)) {
+    throw new FieldbenchError("BAD_USAGE", `--mode must be ${METRIC_MODES.join(" or ")}, got "${flags.mode}"`);
   }
   const limit = parseLimit(flags.limit);
   const shard = parseShard(flags.shard);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeNpy } from "@fieldbench/formats";
-import { METRIC_NAMES } from "@fieldbench/metrics";
+import { metricNames } from "@fieldbench/metrics";
 import { afterAll, describe, expect, it } from "vitest";
 import { runMain } from "../testing.js";
 
@@ -52,7 +52,7 @@ describe("fieldbench score", () => {
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     // Every metric except the lat-lon ones (no latitudes for a 2048-row grid) is there with a finite value.
-    const expected = METRIC_NAMES.filter((m) => m !== "lat_rmse" && m !== "acc");
+    const expected = metricNames().filter((m) => m !== "lat_rmse" && m !== "acc");
     expect(Object.keys(json.metrics).sort()).toEqual([...expected].sort());
     for (const name of expected) expect(typeof json.metrics[name]).toBe("number");
     expect(json.perChannel).toHaveLength(3);
@@ -279,12 +279,15 @@ np.save(out + "/decoded-h5.npy", (stored * 1e-4 - 3.0).astype("f4"))
       [["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "b.npy")], /shape \[2, 16, 16\].*\[2, 16, 20\]/],
       [
         ["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "a.npy"), "--metrics", "mse,bogus"],
-        /unknown metric bogus \(known: mse, mae, /,
+        /unknown metric bogus \(known: rfne, mse, mae, /,
       ],
       [["--pred", join(tmp, "missing.npy"), "--truth", join(tmp, "a.npy")], /missing\.npy/],
       [["--pred", join(tmp, "junk.bin"), "--truth", join(tmp, "a.npy")], /match no known format/],
       [["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "a.npy"), "--channels", "u,v,w"], /3 channel names/],
-      [["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "a.npy"), "--dataset", "mnist"], /unknown dataset mnist/],
+      [
+        ["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "a.npy"), "--dataset", "mnist"],
+        /unknown dataset "mnist" \(known: .*nskt_mini/,
+      ],
       [["--pred", join(tmp, "a.npy"), "--truth", join(tmp, "a.npy"), "--metrics", "ms_ssim"], /data range/],
     ];
     for (const [args, message] of cases) {
@@ -329,5 +332,33 @@ np.save(out + "/decoded-h5.npy", (stored * 1e-4 - 3.0).astype("f4"))
     const help = await run(["score", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:/);
+    // The metric lines come from the descriptors: name, unit, direction, definition.
+    expect(help.stdout).toMatch(/\n {2}psnr_range +dB +\^ +20 log10\(R/);
+    expect(help.stdout).toMatch(/\n {2}rfne +1 +v +/);
+    expect(help.stdout).toMatch(/--dataset <key>[\s\S]*nskt_mini[\s\S]*Output/);
+  });
+
+  it("--dataset nskt_mini (run's default dataset) z-scores with its constants, the nskt_16k ones (mse vs numpy)", async () => {
+    const truth = field(5, 3 * 16 * 16, 16);
+    const pred = truth.map((v, i) => v + 0.1 * Math.cos(i));
+    await writeNpy(join(tmp, "pm.npy"), pred, [3, 16, 16]);
+    await writeNpy(join(tmp, "tm.npy"), truth, [3, 16, 16]);
+    const args = ["score", "--pred", join(tmp, "pm.npy"), "--truth", join(tmp, "tm.npy"), "--metrics", "mse", "--json"];
+    const r = await run([...args, "--dataset", "nskt_mini"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    // DESIGN.md's nskt_16k stds; the means (~1e-15 and smaller) do not change the differences.
+    const ref = numpy(
+      `
+import json, sys, numpy as np
+s = np.array([0.67100703, 0.67113945, 10.27907989])[:, None, None]
+d = (np.load(sys.argv[1]).astype("f8") - np.load(sys.argv[2]).astype("f8")) / s
+print(json.dumps({"mse": float((d ** 2).mean(axis=(1, 2)).mean())}))
+`,
+      [join(tmp, "pm.npy"), join(tmp, "tm.npy")],
+    );
+    expect(json.channels).toEqual(["u", "v", "w"]);
+    expect(Math.abs(json.metrics.mse - (ref.mse as number)) / (ref.mse as number)).toBeLessThan(1e-6);
   });
 });

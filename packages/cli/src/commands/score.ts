@@ -2,7 +2,15 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { FieldbenchError } from "@fieldbench/core";
 import type { OpenFile } from "@fieldbench/formats";
-import type { SnapshotSource, SourcesScore } from "@fieldbench/metrics";
+import {
+  type Metric,
+  type SnapshotSource,
+  type SourcesScore,
+  getMetric,
+  listMetrics,
+  scoreSources,
+} from "@fieldbench/metrics";
+import { datasetKeys, datasetLatitudes, getDataset } from "@fieldbench/superbench/datasets";
 import { type CliIo, printJson, printLine } from "../io.js";
 
 interface ScoreCliOptions {
@@ -31,7 +39,7 @@ export function registerScore(program: Command, io: CliIo): void {
     .requiredOption("--truth <path>", "ground truth, same forms and same shape [C,H,W] or [N,C,H,W]")
     .option("--metrics <list>", "comma-separated metric names (default: every metric the inputs and options allow)")
     .option("--channels <list>", "channel names, e.g. u,v,w (physics metrics use channels 0 and 1 as u and v)")
-    .option("--dataset <key>", "z-score pixel metrics with this dataset's constants: nskt_16k, nskt_32k, cosmo, era5")
+    .option("--dataset <key>", `z-score pixel metrics with this dataset's constants: ${datasetKeys().join(", ")}`)
     .option("--data-range <R>", "fixed data range (z-units with --dataset) for psnr_range, ms_ssim and ssim")
     .option("--grid-spacing <h>", "grid spacing for derivatives (default 2*pi/W, as SuperBench)")
     .option("--climatology <path>", "climatology [C,H,W] for acc (raw units)")
@@ -39,19 +47,30 @@ export function registerScore(program: Command, io: CliIo): void {
     .option("--json", "print one JSON document on stdout")
     .addHelpText(
       "after",
-      "\nOutput (--json): {metrics:{name:value}, perChannel:[{name:value}...], channels, ci95:{name:[lo,hi]},\n" +
+      // A function: the list is read from the registry when help is printed, so registered metrics appear too.
+      () =>
+        "\nOutput (--json): {metrics:{name:value}, perChannel:[{name:value}...], channels, ci95:{name:[lo,hi]},\n" +
         'snapshots, maskedTruth, invalidPrediction, nonFinite:{name:"NaN"|"Infinity"}}: the mean over (snapshot, channel) as\n' +
         "SuperBench; JSON has no NaN/Infinity, so such values print as null and are named in nonFinite.\n" +
         "Truth NaN pixels are masked and counted; NaN/Inf predictions are counted and make the metrics they touch NaN.\n" +
-        "Metrics: mse mae rmse rfne in_abs in_rel psnr ssim ssim_full psnr_range ms_ssim div_mse div_mse_truth div_mse_periodic\n" +
-        "  div_mse_periodic_truth vort_rfne ke_rel enstrophy_rel spectrum_lsd spectrum_lsd_low spectrum_lsd_mid\n" +
-        "  spectrum_lsd_high lat_rmse acc (lat_rmse/acc with --dataset era5 on 720 rows; acc needs --climatology).\n" +
+        metricsHelp(listMetrics()) +
         "Examples:\n" +
         "  fieldbench score --pred pred.npy --truth truth.npy --json\n" +
         "  fieldbench score --pred out.h5:fields --truth test_1/0.h5:fields --dataset nskt_16k --metrics rfne,psnr,ssim\n" +
         "  fieldbench score --pred p.npy --truth t.npy --data-range 10 --channels u,v,w --json",
     )
     .action(async (options: ScoreCliOptions) => runScore(options, io));
+}
+
+/** One line per metric: name, unit, which way is better, definition (from its descriptor). */
+function metricsHelp(metrics: readonly Metric[]): string {
+  const width = Math.max(...metrics.map((m) => m.id.length));
+  const unitWidth = Math.max(...metrics.map((m) => m.unit.length));
+  const lines = metrics.map(
+    (m) =>
+      `  ${m.id.padEnd(width)}  ${m.unit.padEnd(unitWidth)}  ${m.better === "lower" ? "v" : "^"}  ${m.description}`,
+  );
+  return `Metrics (name, unit, v lower / ^ higher is better; z = z-scored with --dataset, else raw units):\n${lines.join("\n")}\n`;
 }
 
 function parseNumber(text: string, flag: string, positive = true): number {
@@ -109,13 +128,12 @@ async function openSource(target: string): Promise<{ source: SnapshotSource; clo
 }
 
 async function runScore(options: ScoreCliOptions, io: CliIo): Promise<void> {
-  const metrics = await import("@fieldbench/metrics");
   const names = options.metrics
     ?.split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  for (const name of names ?? []) metrics.getMetric(name); // unknown names fail before any file is read
-  const constants = options.dataset === undefined ? undefined : metrics.datasetConstants(options.dataset);
+  for (const name of names ?? []) getMetric(name); // unknown names fail before any file is read
+  const spec = options.dataset === undefined ? undefined : getDataset(options.dataset);
   const dataRange = options.dataRange === undefined ? undefined : parseNumber(options.dataRange, "--data-range");
   const gridSpacing =
     options.gridSpacing === undefined ? undefined : parseNumber(options.gridSpacing, "--grid-spacing");
@@ -130,7 +148,7 @@ async function runScore(options: ScoreCliOptions, io: CliIo): Promise<void> {
     const shape = truth.source.shape;
     const channels = shape.length >= 3 ? (shape[shape.length - 3] as number) : 0;
     const rows = shape.length >= 2 ? (shape[shape.length - 2] as number) : 0;
-    const channelNames = options.channels?.split(",").map((s) => s.trim()) ?? constants?.channels ?? undefined;
+    const channelNames = options.channels?.split(",").map((s) => s.trim()) ?? spec?.channels.map((c) => c.name);
     if (channelNames !== undefined && channelNames.length !== channels) {
       throw new FieldbenchError(
         "SHAPE_MISMATCH",
@@ -139,10 +157,10 @@ async function runScore(options: ScoreCliOptions, io: CliIo): Promise<void> {
     }
     const climatology =
       options.climatology === undefined ? undefined : await readWhole(options.climatology, "--climatology");
-    const latitudes = options.dataset?.startsWith("era5") && rows === 720 ? metrics.era5Latitudes(720) : undefined;
-    const result = await metrics.scoreSources(pred.source, truth.source, {
+    const latitudes = spec !== undefined && rows === spec.hr[0] ? datasetLatitudes(spec, rows) : undefined;
+    const result = await scoreSources(pred.source, truth.source, {
       ...(names === undefined ? {} : { metrics: names }),
-      ...(constants === undefined ? {} : { normalization: { mean: constants.mean, std: constants.std } }),
+      ...(spec === undefined ? {} : { normalization: { mean: spec.mean, std: spec.std } }),
       ...(dataRange === undefined ? {} : { dataRange }),
       ...(gridSpacing === undefined ? {} : { gridSpacing }),
       ...(channelNames === undefined ? {} : { channelNames }),

@@ -21,6 +21,11 @@ describe("fieldbench train", () => {
     expect(outcome.packageDir).toBe(out);
     expect(outcome.bestEpoch).toBe(0);
     expect(outcome.bestValidLoss).toBeGreaterThan(0);
+    // No --lr: SuperBench's rate for SRCNN (eval.sh: 0.001), from the net's descriptor, as the card records it.
+    expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/\| optimiser \| Adam, learning rate 0\.001,/);
+    expect(JSON.parse(readFileSync(join(out, "package.json"), "utf8")).name).toBe(
+      "@fieldbench-models/srcnn-nskt_mini-bicubic-x8",
+    );
   });
 
   it.each([
@@ -47,7 +52,7 @@ describe("fieldbench train", () => {
     ],
     [
       ["train", "srcnn", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--global-skip"],
-      /--global-skip is for fno only \(its input is pre-upsampled\), not srcnn/,
+      /--global-skip is for fno only, not srcnn/,
     ],
   ])("exits 2 with a one-line reason for %j", async (argv, reason) => {
     const r = await runMain(argv);

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { FieldbenchError, createProgress } from "@fieldbench/core";
+import { NET_DESCRIPTORS, NET_NAMES, netPackageFolder, parseNetName } from "@fieldbench/models";
+import { datasetKeys } from "@fieldbench/superbench/datasets";
 import { type CliIo, printJson } from "../io.js";
 
 interface TrainFlags {
@@ -24,15 +26,12 @@ interface TrainFlags {
   quiet?: boolean;
 }
 
-/** SuperBench's learning rates per baseline on NSKT bicubic (reference/superbench.md, decoded from eval.sh). */
-const DEFAULT_LR: Record<string, number> = { srcnn: 1e-3, subpixel: 1e-3, edsr: 1e-3, wdsr: 2e-4, fno: 1e-3 };
-
 export function registerTrain(program: Command, io: CliIo): void {
   program
     .command("train")
-    .argument("<model>", "srcnn | subpixel | edsr | wdsr | fno")
+    .argument("<model>", NET_NAMES.join(" | "))
     .description("train a baseline on a SuperBench-layout dataset and write it as a model package")
-    .requiredOption("--dataset <key>", "dataset spec (nskt_16k, nskt_32k, cosmo, era5, nskt_mini, ...)")
+    .requiredOption("--dataset <key>", `dataset spec: ${datasetKeys().join(", ")}`)
     .requiredOption(
       "--task <task>",
       "bicubic-x8 | bicubic-x16 | uniform-x8 | noisy-uniform-5-x8 | noisy-uniform-10-x8 | lrsim",
@@ -41,7 +40,10 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option("--backend <name>", "webgpu | wasm | cpu | tensorflow", "wasm")
     .option("--epochs <n>", "epochs (each: --crops random --crop² crops per training snapshot)", "10")
     .option("--batch <n>", "crops per batch", "32")
-    .option("--lr <rate>", "Adam learning rate (default: SuperBench's for the model)")
+    .option(
+      "--lr <rate>",
+      `Adam learning rate (default: SuperBench's for the net: ${NET_NAMES.map((n) => `${n} ${NET_DESCRIPTORS[n].learningRate}`).join(", ")})`,
+    )
     .option("--seed <n>", "seeds initial weights, crops and their order", "5544")
     .option("--out <dir>", "package directory (default models/<model>-<dataset>-<task>)")
     .option("--resume", "continue from the last finished epoch in --out")
@@ -51,7 +53,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option("--time-budget <seconds>", "stop after the epoch that passes this much wall time (best epoch kept)")
     .option(
       "--global-skip",
-      "fno only: add the bicubic pre-upsampled input to the output (not in SuperBench's FNO; same parameters)",
+      `${netsWith("globalSkip")} only: add the bicubic pre-upsampled input to the output (not in SuperBench's nets; same parameters)`,
     )
     .option("--cache", "keep decoded snapshots in memory across epochs (when the splits fit in RAM; fast on a GPU)")
     .option(
@@ -73,6 +75,11 @@ export function registerTrain(program: Command, io: CliIo): void {
     .action(async (model: string, flags: TrainFlags) => runTrain(model, flags, io));
 }
 
+/** The nets whose descriptor sets a flag, for help and errors. */
+function netsWith(flag: "globalSkip"): string {
+  return NET_NAMES.filter((n) => NET_DESCRIPTORS[n][flag] === true).join(", ");
+}
+
 function positiveInt(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1)
@@ -88,33 +95,34 @@ function positiveNumber(text: string, flag: string): number {
 }
 
 async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<void> {
-  const { NET_NAMES, isNetName, BACKEND_NAMES } = await import("@fieldbench/models/tfjs");
-  if (!isNetName(model))
-    throw new FieldbenchError("UNKNOWN_MODEL", `cannot train "${model}" (trainable: ${NET_NAMES.join(", ")})`);
+  const name = parseNetName(model); // UNKNOWN_MODEL naming the trainable nets
+  const net = NET_DESCRIPTORS[name];
+  const { BACKEND_NAMES } = await import("@fieldbench/models/tfjs");
   if (!(BACKEND_NAMES as readonly string[]).includes(flags.backend)) {
     throw new FieldbenchError(
       "UNKNOWN_BACKEND",
       `unknown backend "${flags.backend}" (known: ${BACKEND_NAMES.join(", ")})`,
     );
   }
-  if (flags.globalSkip && model !== "fno")
-    throw new FieldbenchError("BAD_USAGE", `--global-skip is for fno only (its input is pre-upsampled), not ${model}`);
+  if (flags.globalSkip && net.globalSkip !== true) {
+    throw new FieldbenchError("BAD_USAGE", `--global-skip is for ${netsWith("globalSkip")} only, not ${model}`);
+  }
   const epochs = positiveInt(flags.epochs, "--epochs");
   const batchSize = positiveInt(flags.batch, "--batch");
   const seed = Number(flags.seed);
-  const learningRate = flags.lr === undefined ? (DEFAULT_LR[model] as number) : Number(flags.lr);
+  const learningRate = flags.lr === undefined ? net.learningRate : Number(flags.lr);
   if (!(learningRate > 0)) throw new FieldbenchError("BAD_USAGE", `--lr must be a positive number, got ${flags.lr}`);
   const superbench = await import("@fieldbench/superbench");
   const { trainBaseline } = await import("@fieldbench/superbench/training");
   const spec = superbench.getDataset(flags.dataset);
   const task = superbench.resolveTask(flags.task, spec);
   const dataRoot = flags.data ?? superbench.embeddedDataRoot(spec.key);
-  const out = flags.out ?? `models/${model}-${spec.key}-${task.name}`;
+  const out = flags.out ?? `models/${netPackageFolder(name, spec.key, task.name)}`;
   const outcome = await trainBaseline({
     dataRoot,
     spec,
     task,
-    net: model,
+    net: name,
     backend: flags.backend as (typeof BACKEND_NAMES)[number],
     epochs,
     batchSize,

@@ -1,3 +1,4 @@
+import { listMetrics } from "@fieldbench/metrics";
 import type { Board, RankedEntry } from "../rank.js";
 
 /** Four significant digits, plain notation for 1e-3 <= |v| < 1e5; "n/a" for an undefined (null) value. */
@@ -18,14 +19,14 @@ export function formatWithCi(entry: RankedEntry, board: Board, metric: string): 
   return `${formatNumber(value)} [${formatNumber(ci[0])}, ${formatNumber(ci[1])}]`;
 }
 
-/** Metrics shown per channel in the detail tables (the channel-level pixel and perceptual metrics). */
-export const CHANNEL_METRICS = ["rfne", "mse", "mae", "psnr", "psnr_range", "ssim"];
-
 export function channelColumns(board: Board): { channel: number; name: string; metric: string }[] {
   const present = new Set(
     board.entries.flatMap((e) => e.result.splits[board.split].perChannel.flatMap((r) => Object.keys(r))),
   );
-  const metrics = CHANNEL_METRICS.filter((m) => present.has(m));
+  // The channel metrics whose descriptors ask for the per-channel detail tables, in display order.
+  const metrics = listMetrics()
+    .filter((m) => m.scope === "channel" && m.perChannelTable === true && present.has(m.id))
+    .map((m) => m.id);
   return board.channels.flatMap((name, channel) => metrics.map((metric) => ({ channel, name, metric })));
 }
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type Board, RANK_METRIC, HIGHER_IS_BETTER } from "../rank.js";
+import { type Board, RANK_METRIC, higherIsBetter } from "../rank.js";
 import { slug, writeFileAtomic } from "../store.js";
 import { type Field2D, fieldRange, fieldToPng } from "./colormap.js";
 import { boardTitle, channelColumns, formatNumber, formatWithCi } from "./format.js";
@@ -65,7 +65,7 @@ function boardTable(board: Board, id: string): string {
     "Model",
     "Version",
     "Params",
-    ...board.metrics.map((m) => (HIGHER_IS_BETTER.has(m) ? `${m} ↑` : `${m} ↓`)),
+    ...board.metrics.map((m) => (higherIsBetter(m) ? `${m} ↑` : `${m} ↓`)),
   ];
   const rows = board.entries.map((e) => {
     const s = e.result.splits[board.split];

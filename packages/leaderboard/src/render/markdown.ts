@@ -1,5 +1,5 @@
 import type { Board } from "../rank.js";
-import { RANK_METRIC } from "../rank.js";
+import { RANK_METRIC, higherIsBetter } from "../rank.js";
 import { boardTitle, channelColumns, formatNumber, formatWithCi, markdownText } from "./format.js";
 
 /** Cells are either our own text (numbers, headers) or names escaped by markdownText; `|` is escaped in both. */
@@ -31,7 +31,7 @@ export function renderBoardMarkdown(board: Board): string {
   return [
     `### ${boardTitle(board)}`,
     "",
-    `Ranked by ${RANK_METRIC} (lower is better). Values: mean over (snapshot, channel) [95% bootstrap CI].`,
+    `Ranked by ${RANK_METRIC} (${higherIsBetter(RANK_METRIC) ? "higher" : "lower"} is better). Values: mean over (snapshot, channel) [95% bootstrap CI].`,
     "",
     table(header, rows),
     "",

@@ -1,4 +1,4 @@
-import type { ChannelInput, ChannelMetric, Stats } from "../metric.js";
+import type { ChannelInput, ChannelMetric, ChannelStatistics, Stats } from "../metric.js";
 import type { ScoreOptions } from "../score-types.js";
 
 /**
@@ -45,6 +45,8 @@ export function latitudeStatistics(input: ChannelInput): Stats {
   return { sw, se, spt, spp, stt, invalid };
 }
 
+const LATITUDE_STATISTICS: ChannelStatistics = { id: "latitude", compute: latitudeStatistics };
+
 const needsLatitudes = (options: ScoreOptions, shape: readonly [number, number, number]): string | undefined =>
   options.latitudes === undefined
     ? "needs latitudes (one per row)"
@@ -55,7 +57,11 @@ const needsLatitudes = (options: ScoreOptions, shape: readonly [number, number, 
 export const latRmse: ChannelMetric = {
   id: "lat_rmse",
   scope: "channel",
-  group: "latitude",
+  statistics: LATITUDE_STATISTICS,
+  description: "cos(latitude)-weighted RMSE (with --dataset era5 on 720 rows)",
+  unit: "z",
+  better: "lower",
+  modes: ["default"],
   requires: needsLatitudes,
   finalize: (s) => ((s.invalid as number) > 0 ? Number.NaN : Math.sqrt((s.se as number) / (s.sw as number))),
 };
@@ -63,7 +69,11 @@ export const latRmse: ChannelMetric = {
 export const acc: ChannelMetric = {
   id: "acc",
   scope: "channel",
-  group: "latitude",
+  statistics: LATITUDE_STATISTICS,
+  description: "cos(latitude)-weighted anomaly correlation (needs latitudes and --climatology)",
+  unit: "1",
+  better: "higher",
+  modes: [],
   requires: (options, shape) =>
     needsLatitudes(options, shape) ??
     (options.climatology === undefined

@@ -1,4 +1,12 @@
-import { type ChannelInput, type ChannelMetric, type Stats, needsDataRange } from "../metric.js";
+import {
+  type ChannelInput,
+  type ChannelMetric,
+  type ChannelStatistics,
+  type Stats,
+  needsDataRange,
+} from "../metric.js";
+import { PIXEL_STATISTICS } from "../pixel/statistics.js";
+import { SSIM_STATISTICS } from "./ssim.js";
 import { arrayRows, type RowLoader, SSIM_RADIUS, type SsimSums, ssimSums, zScoredRows } from "./ssim-kernel.js";
 
 /**
@@ -77,10 +85,21 @@ export function msSsimStatistics(input: ChannelInput, pixel: Stats, firstScale?:
   return { ms_ssim: value };
 }
 
+// With a fixed data range SSIM's pass is MS-SSIM's first scale, so it is computed once.
+const MS_SSIM_STATISTICS: ChannelStatistics = {
+  id: "ms_ssim",
+  compute: (input, get) => msSsimStatistics(input, get(PIXEL_STATISTICS), get(SSIM_STATISTICS)),
+};
+
 export const msSsim: ChannelMetric = {
   id: "ms_ssim",
   scope: "channel",
-  group: "ms_ssim",
+  statistics: MS_SSIM_STATISTICS,
+  description: "5-scale MS-SSIM as torchmetrics (needs --data-range; NaN under 176 px)",
+  unit: "1",
+  better: "higher",
+  modes: ["default"],
+  summary: ["default"],
   requires: needsDataRange,
   finalize: (s) => s.ms_ssim as number,
 };

@@ -1,4 +1,6 @@
-import type { ChannelInput, ChannelMetric, Stats } from "../metric.js";
+import type { ChannelInput, ChannelMetric, ChannelStatistics, Stats } from "../metric.js";
+import { PIXEL_STATISTICS } from "../pixel/statistics.js";
+import { SSIM_STATISTICS } from "./ssim.js";
 import { type RowLoader, SSIM_RADIUS, ssimSums, zScoredRows } from "./ssim-kernel.js";
 
 /** numpy/torch "reflect" (mirror without repeating the edge): -1 -> 1, n -> n - 2. */
@@ -78,9 +80,19 @@ export function ssimFullStatistics(input: ChannelInput, pixel: Stats, cropped?: 
   return { ssim: sums.ssim, count: sums.count };
 }
 
+// The uncropped map equals the cropped one inside the border: reuse SSIM's pass and add the border strips.
+const SSIM_FULL_STATISTICS: ChannelStatistics = {
+  id: "ssim_full",
+  compute: (input, get) => ssimFullStatistics(input, get(PIXEL_STATISTICS), get(SSIM_STATISTICS)),
+};
+
 export const ssimFull: ChannelMetric = {
   id: "ssim_full",
   scope: "channel",
-  group: "ssim_full",
+  statistics: SSIM_FULL_STATISTICS,
+  description: "SSIM as torchmetrics 1.9: reflect-padded, whole map averaged",
+  unit: "1",
+  better: "higher",
+  modes: [],
   finalize: (s) => ((s.count as number) > 0 ? (s.ssim as number) / (s.count as number) : Number.NaN),
 };

@@ -1,4 +1,5 @@
-import type { ChannelInput, ChannelMetric, Stats } from "../metric.js";
+import type { ChannelInput, ChannelMetric, ChannelStatistics, Stats } from "../metric.js";
+import { PIXEL_STATISTICS } from "../pixel/statistics.js";
 import { ssimSums, zScoredRows } from "./ssim-kernel.js";
 
 /**
@@ -27,10 +28,22 @@ export function ssimStatistics(input: ChannelInput, pixel: Stats): Stats {
   return { ssim: sums.ssim, cs: sums.cs, count: sums.count, range };
 }
 
+/** The SSIM pass as the scorer shares it (ssim_full and ms_ssim reuse it). */
+export const SSIM_STATISTICS: ChannelStatistics = {
+  id: "ssim",
+  compute: (input, get) => ssimStatistics(input, get(PIXEL_STATISTICS)),
+};
+
 /** SSIM, SuperBench/torchmetrics compat: mean of the SSIM map with its 5-pixel border cropped (see ssim-kernel.ts). */
 export const ssim: ChannelMetric = {
   id: "ssim",
   scope: "channel",
-  group: "ssim",
+  statistics: SSIM_STATISTICS,
+  description: "Gaussian SSIM, 5-pixel border cropped; per-image data range unless --data-range",
+  unit: "1",
+  better: "higher",
+  modes: ["compat", "default"],
+  summary: ["compat", "default"],
+  perChannelTable: true,
   finalize: (s) => ((s.count as number) > 0 ? (s.ssim as number) / (s.count as number) : Number.NaN),
 };

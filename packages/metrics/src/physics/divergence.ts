@@ -1,5 +1,5 @@
-import type { SnapshotInput, SnapshotMetric, Stats } from "../metric.js";
-import { needsUV } from "../metric.js";
+import type { SnapshotInput, SnapshotMetric, SnapshotStatistics, Stats } from "../metric.js";
+import { VELOCITY_CHANNELS, needsUV } from "../metric.js";
 
 /**
  * Divergence D = du/dx + dv/dy of channels 0 (u) and 1 (v) in raw units, x along rows (first axis) for u and y
@@ -73,18 +73,43 @@ export function divergenceStatistics(input: SnapshotInput): Stats {
   return { pred: pred.valid, truth: truth.valid, predPeriodic: pred.periodic, truthPeriodic: truth.periodic };
 }
 
-const divMetric = (id: string, key: string): SnapshotMetric => ({
+const DIVERGENCE_STATISTICS: SnapshotStatistics = { id: "divergence", compute: divergenceStatistics };
+
+const divMetric = (
+  id: string,
+  key: string,
+  description: string,
+  shown: Pick<SnapshotMetric, "modes" | "summary">,
+): SnapshotMetric => ({
   id,
   scope: "snapshot",
-  group: "divergence",
+  statistics: DIVERGENCE_STATISTICS,
+  description,
+  unit: "(raw/length)^2",
+  better: "lower",
+  channels: VELOCITY_CHANNELS,
+  ...shown,
   requires: needsUV,
   finalize: (s) => s[key] as number,
 });
 
 /** mean(D^2) of the prediction, SuperBench's physics metric (valid region). */
-export const divMse = divMetric("div_mse", "pred");
+export const divMse = divMetric("div_mse", "pred", "mean(D^2) of the prediction, D = du/dx + dv/dy (SuperBench)", {
+  modes: ["compat", "default"],
+  summary: ["compat", "default"],
+});
 /** The same number for the ground truth: the floor a perfect model would reach on this grid. */
-export const divMseTruth = divMetric("div_mse_truth", "truth");
+export const divMseTruth = divMetric("div_mse_truth", "truth", "div_mse of the truth: the floor on this grid", {
+  modes: ["default"],
+  summary: ["default"],
+});
 /** mean(D^2) of the prediction with periodic wrap (for periodic domains such as NSKT). */
-export const divMsePeriodic = divMetric("div_mse_periodic", "predPeriodic");
-export const divMsePeriodicTruth = divMetric("div_mse_periodic_truth", "truthPeriodic");
+export const divMsePeriodic = divMetric("div_mse_periodic", "predPeriodic", "div_mse with periodic wrap", {
+  modes: [],
+});
+export const divMsePeriodicTruth = divMetric(
+  "div_mse_periodic_truth",
+  "truthPeriodic",
+  "div_mse_periodic of the truth",
+  { modes: [] },
+);

@@ -1,4 +1,11 @@
-import { type SnapshotInput, type SnapshotMetric, type Stats, needsUV } from "../metric.js";
+import {
+  type SnapshotInput,
+  type SnapshotMetric,
+  type SnapshotStatistics,
+  type Stats,
+  VELOCITY_CHANNELS,
+  needsUV,
+} from "../metric.js";
 import { gridSpacing } from "./divergence.js";
 import { vorticityFdRow } from "./vorticity.js";
 
@@ -47,11 +54,19 @@ export function vorticityStatistics(input: SnapshotInput): Stats {
   };
 }
 
+const VORTICITY_STATISTICS: SnapshotStatistics = { id: "vorticity", compute: vorticityStatistics };
+
 /** ||w_t - w_p||_2 / ||w_t||_2 of the finite-difference vorticity. */
 export const vortRfne: SnapshotMetric = {
   id: "vort_rfne",
   scope: "snapshot",
-  group: "vorticity",
+  statistics: VORTICITY_STATISTICS,
+  description: "rfne of the vorticity computed from u, v (4th-order differences)",
+  unit: "1",
+  better: "lower",
+  nullable: "0/0 when the truth's vorticity is zero everywhere",
+  modes: ["default"],
+  channels: VELOCITY_CHANNELS,
   requires: needsUV,
   finalize: (s) => Math.sqrt(s.err as number) / Math.sqrt(s.ref as number),
 };
@@ -60,7 +75,13 @@ export const vortRfne: SnapshotMetric = {
 export const keRel: SnapshotMetric = {
   id: "ke_rel",
   scope: "snapshot",
-  group: "vorticity",
+  statistics: VORTICITY_STATISTICS,
+  description: "abs(KE_pred - KE_true) / KE_true, KE = 0.5 mean(u^2 + v^2)",
+  unit: "1",
+  better: "lower",
+  nullable: "0/0 when the truth's u and v are zero everywhere",
+  modes: ["default"],
+  channels: VELOCITY_CHANNELS,
   requires: needsUV,
   finalize: (s) => Math.abs((s.kePred as number) - (s.keTruth as number)) / (s.keTruth as number),
 };
@@ -69,7 +90,13 @@ export const keRel: SnapshotMetric = {
 export const enstrophyRel: SnapshotMetric = {
   id: "enstrophy_rel",
   scope: "snapshot",
-  group: "vorticity",
+  statistics: VORTICITY_STATISTICS,
+  description: "abs(Z_pred - Z_true) / Z_true, enstrophy Z = 0.5 mean(w^2)",
+  unit: "1",
+  better: "lower",
+  nullable: "0/0 when the truth's vorticity is zero everywhere",
+  modes: ["default"],
+  channels: VELOCITY_CHANNELS,
   requires: needsUV,
   finalize: (s) => Math.abs((s.enstrophyPred as number) - (s.enstrophyTruth as number)) / (s.enstrophyTruth as number),
 };

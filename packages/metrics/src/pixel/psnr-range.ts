@@ -1,5 +1,5 @@
 import { type ChannelMetric, needsDataRange } from "../metric.js";
-import { guarded } from "./statistics.js";
+import { PIXEL_STATISTICS, guarded } from "./statistics.js";
 
 /**
  * PSNR with an explicit data range R (in the units the pixel metrics see: z-units when a normalisation is
@@ -8,7 +8,13 @@ import { guarded } from "./statistics.js";
 export const psnrRange: ChannelMetric = {
   id: "psnr_range",
   scope: "channel",
-  group: "pixel",
+  statistics: PIXEL_STATISTICS,
+  description: "20 log10(R / sqrt(mse)) with the fixed data range R (needs --data-range)",
+  unit: "dB",
+  better: "higher",
+  modes: ["default"],
+  summary: ["default"],
+  perChannelTable: true,
   requires: needsDataRange,
   finalize: (s, options) =>
     guarded(s, () => {

@@ -1,5 +1,5 @@
 import type { ChannelMetric } from "../metric.js";
-import { guarded } from "./statistics.js";
+import { PIXEL_STATISTICS, guarded } from "./statistics.js";
 
 /**
  * PSNR, SuperBench compat: 20 log10(max(z_true) / sqrt(MSE)), the peak being the largest SIGNED value of the
@@ -8,7 +8,14 @@ import { guarded } from "./statistics.js";
 export const psnr: ChannelMetric = {
   id: "psnr",
   scope: "channel",
-  group: "pixel",
+  statistics: PIXEL_STATISTICS,
+  description: "20 log10(max(z_true) / sqrt(mse)), SuperBench's signed peak",
+  unit: "dB",
+  better: "higher",
+  nullable: "the peak max(z_true) is <= 0 on some snapshots (SuperBench printed NaN)",
+  modes: ["compat"],
+  summary: ["compat"],
+  perChannelTable: true,
   finalize: (s) =>
     guarded(s, () => {
       const peak = s.maxTrue as number;

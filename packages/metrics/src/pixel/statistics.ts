@@ -1,4 +1,4 @@
-import type { Stats } from "../metric.js";
+import type { ChannelStatistics, Stats } from "../metric.js";
 
 /**
  * One pass over a channel: the sums behind every pixel metric, on z = (x - mean) / std (SuperBench z-scores
@@ -69,6 +69,12 @@ export function pixelStatistics(
     minPred,
   };
 }
+
+/** The pixel pass as the scorer shares it: every pixel metric, SSIM and MS-SSIM read these sums. */
+export const PIXEL_STATISTICS: ChannelStatistics = {
+  id: "pixel",
+  compute: (input) => pixelStatistics(input.pred, input.truth, input.mean, input.std),
+};
 
 /** NaN when any prediction pixel was NaN/Inf or no truth pixel was valid; else `value()`. */
 export function guarded(stats: Stats, value: () => number): number {

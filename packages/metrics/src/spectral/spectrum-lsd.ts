@@ -1,4 +1,11 @@
-import { type SnapshotInput, type SnapshotMetric, type Stats, needsUV } from "../metric.js";
+import {
+  type SnapshotInput,
+  type SnapshotMetric,
+  type SnapshotStatistics,
+  type Stats,
+  VELOCITY_CHANNELS,
+  needsUV,
+} from "../metric.js";
 import { fftShapeProblem } from "../fft.js";
 import { energySpectrum } from "./energy-spectrum.js";
 
@@ -41,15 +48,33 @@ export async function spectrumStatistics(input: SnapshotInput): Promise<Stats> {
   return out;
 }
 
-const lsd = (id: string, band: string): SnapshotMetric => ({
+const SPECTRUM_STATISTICS: SnapshotStatistics = { id: "spectrum", compute: spectrumStatistics };
+
+const lsd = (
+  id: string,
+  band: string,
+  description: string,
+  summary: SnapshotMetric["summary"] = [],
+): SnapshotMetric => ({
   id,
   scope: "snapshot",
-  group: "spectrum",
+  statistics: SPECTRUM_STATISTICS,
+  description,
+  unit: "decades",
+  better: "lower",
+  modes: ["default"],
+  summary,
+  channels: VELOCITY_CHANNELS,
   requires: (options, shape) => needsUV(options, shape) ?? fftShapeProblem(shape[1], shape[2]),
   finalize: (s) => s[band] as number,
 });
 
-export const spectrumLsd = lsd("spectrum_lsd", "all");
-export const spectrumLsdLow = lsd("spectrum_lsd_low", "low");
-export const spectrumLsdMid = lsd("spectrum_lsd_mid", "mid");
-export const spectrumLsdHigh = lsd("spectrum_lsd_high", "high");
+export const spectrumLsd = lsd(
+  "spectrum_lsd",
+  "all",
+  "log-spectral distance of the energy spectra E(k) of u, v, 1 <= k <= K",
+  ["default"],
+);
+export const spectrumLsdLow = lsd("spectrum_lsd_low", "low", "spectrum_lsd over 1 <= k <= K/16");
+export const spectrumLsdMid = lsd("spectrum_lsd_mid", "mid", "spectrum_lsd over K/16 < k <= K/4");
+export const spectrumLsdHigh = lsd("spectrum_lsd_high", "high", "spectrum_lsd over K/4 < k <= K");

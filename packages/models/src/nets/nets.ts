@@ -1,4 +1,5 @@
 import * as tfl from "@tensorflow/tfjs-layers";
+import { NET_DESCRIPTORS, type NetDescriptor, type NetName } from "./descriptors.js";
 import { CircularPad, PixelShuffle, Scale, SpectralConv2d } from "./layers.js";
 
 /**
@@ -6,8 +7,7 @@ import { CircularPad, PixelShuffle, Scale, SpectralConv2d } from "./layers.js";
  * DESIGN.md at x8 with 3 channels: SRCNN 0.069 M, subpixel CNN 0.342 M, EDSR 1.665 M, WDSR 1.40 M,
  * FNO 4.75 M (complex weights counted once, as PyTorch does). Inputs and outputs are z-scored fields.
  */
-export const NET_NAMES = ["srcnn", "subpixel", "edsr", "wdsr", "fno"] as const;
-export type NetName = (typeof NET_NAMES)[number];
+export { NET_NAMES, type NetName, isNetName } from "./descriptors.js";
 
 export interface NetSpec {
   readonly channels: number;
@@ -21,11 +21,8 @@ export interface NetSpec {
   readonly globalSkip?: boolean;
 }
 
-export interface NetInfo {
-  /** True when the net expects LR already upsampled (bicubic, pixel-centre) to HR size. */
-  readonly preUpsampled: boolean;
-  /** Training loss: L1 for the CNNs, MSE for FNO (SuperBench v2). */
-  readonly loss: "meanAbsoluteError" | "meanSquaredError";
+/** The net's descriptor (descriptors.ts) plus what needs the built graph. */
+export interface NetInfo extends NetDescriptor {
   /** Parameter count as PyTorch reports it (FNO's complex weights once). */
   readonly referenceParameters: (model: tfl.LayersModel) => number;
 }
@@ -107,17 +104,16 @@ const countFnoReference = (model: tfl.LayersModel) =>
   model.countParams() -
   model.layers.filter((l) => l instanceof SpectralConv2d).reduce((sum, l) => sum + l.countParams() / 2, 0);
 
-export const NETS: Record<NetName, { build: (spec: NetSpec) => tfl.LayersModel; info: NetInfo }> = {
-  srcnn: { build: srcnn, info: { preUpsampled: true, loss: "meanAbsoluteError", referenceParameters: countParams } },
-  subpixel: {
-    build: subpixel,
-    info: { preUpsampled: false, loss: "meanAbsoluteError", referenceParameters: countParams },
-  },
-  edsr: { build: edsr, info: { preUpsampled: false, loss: "meanAbsoluteError", referenceParameters: countParams } },
-  wdsr: { build: wdsr, info: { preUpsampled: false, loss: "meanAbsoluteError", referenceParameters: countParams } },
-  fno: { build: fno, info: { preUpsampled: true, loss: "meanSquaredError", referenceParameters: countFnoReference } },
-};
+const net = (name: NetName, build: (spec: NetSpec) => tfl.LayersModel, referenceParameters = countParams) => ({
+  build,
+  info: { ...NET_DESCRIPTORS[name], referenceParameters },
+});
 
-export function isNetName(name: string): name is NetName {
-  return (NET_NAMES as readonly string[]).includes(name);
-}
+/** The graph of every net in descriptors.ts (the Record type makes a missing one a compile error). */
+export const NETS: Record<NetName, { build: (spec: NetSpec) => tfl.LayersModel; info: NetInfo }> = {
+  srcnn: net("srcnn", srcnn),
+  subpixel: net("subpixel", subpixel),
+  edsr: net("edsr", edsr),
+  wdsr: net("wdsr", wdsr),
+  fno: net("fno", fno, countFnoReference),
+};
