@@ -1,16 +1,16 @@
 /**
- * GPU-machine experiment for the WebGPU speed issue: numerical agreement and speed of the split-K
+ * GPU job `conv-bench`: the GPU-machine experiment for the WebGPU speed issue: numerical agreement and speed of the split-K
  * Conv2DBackpropFilter against tfjs-webgpu's stock kernel (and the cpu backend on small shapes), a per-kernel
  * profile of an SRCNN training step before and after, and PyTorch fp32 on the same card in the same run.
- *   node .device/app.mjs OUT_DIR
+ *   node .device/app/app.mjs job conv-bench OUT_DIR
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { registerWebgpuConv2DBackpropFilter } from "../backends/webgpu-conv2d-backprop-filter.js";
-import { useWebgpuBackend } from "./webgpu-setup.js";
+import { registerWebgpuConv2DBackpropFilter } from "../../packages/models/src/backends/webgpu-conv2d-backprop-filter.js";
+import { startWebgpu } from "../../packages/models/src/backends/select.js";
 
 const out = process.argv[2] ?? "bench-out";
 mkdirSync(out, { recursive: true });
@@ -212,7 +212,7 @@ print(json.dumps(res))
 
 async function main() {
   await import("@tensorflow/tfjs-backend-cpu"); // the reference backend for small shapes
-  const { adapterInfo } = await useWebgpuBackend();
+  const adapterInfo = await startWebgpu();
   let gpuErrors = 0;
   const device = (tf.backend() as unknown as { device: EventTarget }).device;
   device.addEventListener("uncapturederror", (event) => {

@@ -1,9 +1,9 @@
 /**
- * GPU-machine sweep of the implicit-GEMM conv kernel's tile shapes (webgpu-conv2d-gemm.ts) on the convolutions that
+ * GPU job `sweep`: the GPU-machine sweep of the implicit-GEMM conv kernel's tile shapes (webgpu-conv2d-gemm.ts) on the convolutions that
  * dominate the baselines: for each shape, tfjs-webgpu's stock kernel, the shape planConvGemm picks, and every shape
  * that fits, timed by wall clock (20 calls, one sync) and by Dawn's timestamps (tf.profile), each checked against the
  * stock kernel's output. Prints a table and writes gemm-sweep.json / gemm-sweep.md to OUT_DIR.
- *   node .device/app/app.mjs sweep OUT_DIR
+ *   node .device/app/app.mjs job sweep OUT_DIR
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,9 +15,9 @@ import {
   planConvGemm,
   planFits,
   registerWebgpuConvGemm,
-} from "../backends/webgpu-conv2d-gemm.js";
-import { maxRelativeError } from "../backends/kernel-check.js";
-import { useWebgpuBackend } from "./webgpu-setup.js";
+} from "../../packages/models/src/backends/webgpu-conv2d-gemm.js";
+import { maxRelativeError } from "../../packages/models/src/backends/kernel-check.js";
+import { startWebgpu } from "../../packages/models/src/backends/select.js";
 
 interface Shape {
   readonly name: string;
@@ -70,7 +70,7 @@ const label = (p: GemmPlan) => `N${p.tileN}/${p.regN} M${p.tileM}/${p.regM} K${p
 async function main(): Promise<void> {
   const out = process.argv[2] ?? "sweep-out";
   mkdirSync(out, { recursive: true });
-  const { adapterInfo } = await useWebgpuBackend();
+  const adapterInfo = await startWebgpu();
   // The reference is what fieldbench ran before the GEMM: tfjs's tiled backprop-input, not its naive default.
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", false);
   const lines: string[] = [`# GEMM tile sweep on ${adapterInfo}, ${new Date().toISOString()}`, ""];

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gpu`: the GPU-machine benchmark of the WebGPU speed issue. For SRCNN, the subpixel CNN and EDSR
+ * GPU job `bench` (bundled by `npm run bench:gpu`): the GPU-machine benchmark of the WebGPU speed issue. For SRCNN, the subpixel CNN and EDSR
  * (fieldbench's TF.js nets at x8, 3 channels) it times a training step (batch 32 of 128² HR crops, Adam, L1) with
  * tfjs-webgpu's stock filter gradient and with fieldbench's split-K kernel, and 2048² inference (LR 256², tiled
  * as the suite runs it), next to PyTorch fp32 (and TF32) on the same card in the same run. With split-K the
@@ -7,20 +7,20 @@
  * inputs and reads the loss back every step), fieldbench's lean step (`createTrainStep`, the loss read once per
  * block of steps), the lean step with a loss readback every step; next to the sum of the step's GPU kernel
  * times (tf.profile, Dawn timestamp queries). Wall time well above the kernel sum means the host bounds it.
- *   node .device/app.mjs OUT_DIR
+ *   node .device/app/app.mjs job bench OUT_DIR
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { registerWebgpuConv2DBackpropFilter } from "../backends/webgpu-conv2d-backprop-filter.js";
-import { registerWebgpuConvGemm } from "../backends/webgpu-conv2d-gemm.js";
-import { NETS, type NetName } from "../nets/nets.js";
-import { flatAdam } from "../flat-adam.js";
-import { createTrainStep } from "../train-step.js";
-import { tilesPerPass } from "../tfjs-model.js";
-import { useWebgpuBackend } from "./webgpu-setup.js";
+import { registerWebgpuConv2DBackpropFilter } from "../../packages/models/src/backends/webgpu-conv2d-backprop-filter.js";
+import { registerWebgpuConvGemm } from "../../packages/models/src/backends/webgpu-conv2d-gemm.js";
+import { NETS, type NetName } from "../../packages/models/src/nets/nets.js";
+import { flatAdam } from "../../packages/models/src/flat-adam.js";
+import { createTrainStep } from "../../packages/models/src/train-step.js";
+import { tilesPerPass } from "../../packages/models/src/tfjs-model.js";
+import { startWebgpu } from "../../packages/models/src/backends/select.js";
 
 const out = process.argv[2] ?? "bench-out";
 mkdirSync(out, { recursive: true });
@@ -223,7 +223,7 @@ print(json.dumps(res))
 `;
 
 async function main(): Promise<void> {
-  const { adapterInfo } = await useWebgpuBackend();
+  const adapterInfo = await startWebgpu();
   say(`# bench:gpu on ${adapterInfo}, ${new Date().toISOString()}`);
   const ours: Record<string, number> = {};
   // Stock kernels, lean step (trainOnBatch at batch 32 x 128² x 3 hits a dispatch limit in tfjs-layers' loss path).
