@@ -20,9 +20,13 @@ interface TrainFlags {
   cache?: boolean;
   globalSkip?: boolean;
   weights: string;
+  optimizer: string;
   json?: boolean;
   quiet?: boolean;
 }
+
+/** flat-adam: Adam's arithmetic once over all weights (fewer GPU dispatches); adam: tf.train.adam, its reference. */
+const OPTIMIZERS = ["flat-adam", "adam"] as const;
 
 /** SuperBench's learning rates per baseline on NSKT bicubic (reference/superbench.md, decoded from eval.sh). */
 const DEFAULT_LR: Record<string, number> = { srcnn: 1e-3, subpixel: 1e-3, edsr: 1e-3, wdsr: 2e-4, fno: 1e-3 };
@@ -53,6 +57,7 @@ export function registerTrain(program: Command, io: CliIo): void {
       "--global-skip",
       "fno only: add the bicubic pre-upsampled input to the output (not in SuperBench's FNO; same parameters)",
     )
+    .option("--optimizer <name>", `${OPTIMIZERS.join(" | ")} (the same updates; adam is the reference)`, "flat-adam")
     .option("--cache", "keep decoded snapshots in memory across epochs (when the splits fit in RAM; fast on a GPU)")
     .option(
       "--weights <dtype>",
@@ -99,6 +104,9 @@ async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<vo
   }
   if (flags.globalSkip && model !== "fno")
     throw new FieldbenchError("BAD_USAGE", `--global-skip is for fno only (its input is pre-upsampled), not ${model}`);
+  const optimizer = OPTIMIZERS.find((name) => name === flags.optimizer);
+  if (optimizer === undefined)
+    throw new FieldbenchError("BAD_USAGE", `unknown optimizer "${flags.optimizer}" (known: ${OPTIMIZERS.join(", ")})`);
   const epochs = positiveInt(flags.epochs, "--epochs");
   const batchSize = positiveInt(flags.batch, "--batch");
   const seed = Number(flags.seed);
@@ -129,6 +137,7 @@ async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<vo
     ...(flags.cache ? { cacheSnapshots: true } : {}),
     ...(flags.globalSkip ? { globalSkip: true } : {}),
     weightDtype: weightDtype(flags.weights),
+    optimizer,
     progress: (epoch, total) =>
       createProgress({
         label: `${model} epoch ${epoch + 1}/${epochs}`,
