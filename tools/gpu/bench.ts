@@ -9,9 +9,6 @@
  * times (tf.profile, Dawn timestamp queries). Wall time well above the kernel sum means the host bounds it.
  *   node .device/app/app.mjs job bench OUT_DIR
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { registerWebgpuConv2DBackpropFilter } from "../../packages/models/src/backends/webgpu-conv2d-backprop-filter.js";
@@ -21,14 +18,9 @@ import { flatAdam } from "../../packages/models/src/flat-adam.js";
 import { createTrainStep } from "../../packages/models/src/train-step.js";
 import { tilesPerPass } from "../../packages/models/src/tfjs-model.js";
 import { startWebgpu } from "../../packages/models/src/backends/select.js";
+import { jobReport, pytorchTimings } from "./report.js";
 
-const out = process.argv[2] ?? "bench-out";
-mkdirSync(out, { recursive: true });
-const lines: string[] = [];
-const say = (s: string) => {
-  console.log(s);
-  lines.push(s);
-};
+const { say, save } = jobReport("bench-out");
 
 const MODELS: NetName[] = ["srcnn", "subpixel", "edsr"];
 /** Inference is also timed for WDSR and FNO (no PyTorch twin here: the issue asks for SRCNN and EDSR's). */
@@ -258,13 +250,7 @@ async function main(): Promise<void> {
       withGemm(() => inferenceMs(name, `${name} inference, 2048² field (GEMM conv)`)),
     );
   }
-  const torch = spawnSync("python3", ["-c", PYTORCH], { encoding: "utf8", timeout: 240_000 });
-  let pt: Record<string, number | string> = {};
-  try {
-    pt = JSON.parse(torch.stdout.trim().split("\n").pop() ?? "{}");
-  } catch {
-    say(`PyTorch failed: ${torch.stderr.slice(-400)}`);
-  }
+  const pt = pytorchTimings(PYTORCH, 240_000, say);
   const ms = (v: number | undefined, digits = 1) => (v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits));
   say("\n## Training step (ms, Adam, L1; split-K filter gradient except the first column)");
   say(
@@ -322,8 +308,7 @@ async function main(): Promise<void> {
     for (const [name, v] of rows.slice(0, 10))
       say(`| ${name} | ${v.calls} | ${ms(v.ms, 3)} | ${((100 * v.ms) / total).toFixed(1)}% |`);
   }
-  writeFileSync(join(out, "bench-gpu.json"), JSON.stringify({ adapterInfo, ours, pytorch: pt, profiles }, null, 2));
-  writeFileSync(join(out, "bench-gpu.md"), `${lines.join("\n")}\n`);
+  save("bench-gpu", { adapterInfo, ours, pytorch: pt, profiles });
 }
 
 main().catch((err) => {
