@@ -5,7 +5,7 @@
  *      path (advanceTo, clocks read back every 64 steps), --runs runs of about --steps steps each, median and range;
  *   3. determinism and batching at the first size: a batch of 2 run twice, and its second member run alone, to
  *      t = --det-time; sha256 of the snapshot values must agree bit for bit.
- * Writes datagen-bench.json to OUT.   node .device/app/app.mjs datagen-bench OUT [--sizes 2048,512] [--batches 1,2,4]
+ * Writes datagen-bench.json to OUT.   node .device/app/app.mjs job datagen-bench OUT [--sizes 2048,512] [--batches 1,2,4]
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";

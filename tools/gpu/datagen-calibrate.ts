@@ -5,7 +5,7 @@
  * scores a test snapshot (the suite's own makeLowRes / predictSnapshot / scoreSnapshot with the nskt_16k or
  * nskt_32k spec), and its channel means and standard deviations, energy, enstrophy and spectral slopes are recorded.
  * One JSON line per (Re, k0, t) goes to OUT/calibrate.jsonl as it is made, so a run cut short still reports.
- *   node .device/app/app.mjs datagen-calibrate OUT --re 16000,32000 --k0 8,12,16,20 --times 0.5,1,2,3 [--size 2048]
+ *   node .device/app/app.mjs job datagen-calibrate OUT --re 16000,32000 --k0 8,12,16,20 --times 0.5,1,2,3 [--size 2048]
  *     [--seeds 1,2] [--budget-s 400] [--forcing k,amplitude,drag] [--spectra 1]
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";

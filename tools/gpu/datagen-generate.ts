@@ -2,7 +2,7 @@
  * GPU-machine job `generate` (tools/gpu-main.mjs): generates NSKT datasets
  * with `generateNskt` (the library function behind `fieldbench datasets generate nskt`) for each Re, writes the
  * data under --data (large, stays on the machine) and copies each card.json / CARD.md into --out.
- *   node .device/app/app.mjs generate --out $OUT --data /tmp/nskt --size 2048 --snapshots 10 --re 16000,32000
+ *   node .device/app/app.mjs job generate --out $OUT --data /tmp/nskt --size 2048 --snapshots 10 --re 16000,32000
  */
 import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -2,7 +2,7 @@
 // `trainOnBatch` (the reference: stock tfjs, measured in this run) against fieldbench's lean step
 // (`createTrainStep`: optimizer.minimize over the graph, loss left on the device, read once per timed block).
 // On the CPU the kernels dominate, so the ratio here bounds what the lean step saves in host work; the GPU
-// machine's share of host overhead is measured by bench-gpu.ts. Env: TRAIN_STEP_BENCH_STEPS (steps per timed block, 5; 5 alternating rounds).
+// machine's share of host overhead is measured by tools/gpu/bench.ts. Env: TRAIN_STEP_BENCH_STEPS (steps per timed block, 5; 5 alternating rounds).
 import * as tf from "@tensorflow/tfjs-core";
 import { NETS, createTrainStep, useBackend, withSeededRandom } from "@fieldbench/models/tfjs";
 import { median } from "../../../tools/bench-kit.mjs";

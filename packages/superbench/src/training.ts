@@ -375,7 +375,7 @@ async function writeModelPackage(
     "| --- | --- |",
     `| training data | ${options.dataRoot} (train split${options.limit === undefined ? "" : `, first ${options.limit} snapshots`}; validation on valid_1 + valid_2) |`,
     `| crops | ${cropSize}² HR, ${options.cropsPerSnapshot ?? 8} per snapshot per epoch, LR by the task's degradation |`,
-    `| optimiser | Adam, learning rate ${options.learningRate}, batch ${options.batchSize}, ${state.epochsDone} of ${options.epochs} epochs${options.maxSeconds === undefined ? "" : ` (time budget ${options.maxSeconds} s)`}, seed ${options.seed} |`,
+    `| optimiser | Adam (${options.optimizer === "adam" ? "tf.train.adam" : "FlatAdam"}), learning rate ${options.learningRate}, batch ${options.batchSize}, ${state.epochsDone} of ${options.epochs} epochs${options.maxSeconds === undefined ? "" : ` (time budget ${options.maxSeconds} s)`}, seed ${options.seed} |`,
     `| loss | ${NETS[config.net].info.loss} on z-scored fields |`,
     ...(config.globalSkip === true
       ? [

@@ -54,11 +54,40 @@ describe("fieldbench train", () => {
       ["train", "srcnn", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--global-skip"],
       /--global-skip is for fno only, not srcnn/,
     ],
+    [
+      ["train", "srcnn", "--dataset", "nskt_mini", "--task", "bicubic-x8", "--optimizer", "sgd"],
+      /unknown optimizer "sgd" \(known: flat-adam, adam\)/,
+    ],
   ])("exits 2 with a one-line reason for %j", async (argv, reason) => {
     const r = await runMain(argv);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(reason);
+  });
+
+  it("--optimizer adam (tf.train.adam) reaches the validation loss of the default flat-adam from the same seed", async () => {
+    const root = mkdtempSync(join(tmpdir(), "fb-train-cli-"));
+    const loss = async (optimizer: string) => {
+      const r = await trainSmall(join(root, optimizer), [
+        "--epochs",
+        "2",
+        "--batch",
+        "8",
+        "--limit",
+        "1",
+        "--optimizer",
+        optimizer,
+      ]);
+      expect(r.code).toBe(0);
+      // The package's card names the implementation that trained it.
+      const name = optimizer === "adam" ? "tf.train.adam" : "FlatAdam";
+      expect(readFileSync(join(root, optimizer, "README.md"), "utf8")).toContain(`| optimiser | Adam (${name}),`);
+      return (JSON.parse(r.stdout) as { bestValidLoss: number }).bestValidLoss;
+    };
+    const [flat, adam] = [await loss("flat-adam"), await loss("adam")];
+    // FlatAdam does tf.train.adam's arithmetic element by element; two epochs of a different update rule (or none)
+    // would move the loss far more than float rounding.
+    expect(Math.abs(flat - adam) / adam).toBeLessThan(1e-4);
   });
 
   it("with --time-budget stops after the first epoch of many, and --cache/--crops train the same way", async () => {

@@ -22,9 +22,13 @@ interface TrainFlags {
   cache?: boolean;
   globalSkip?: boolean;
   weights: string;
+  optimizer: string;
   json?: boolean;
   quiet?: boolean;
 }
+
+/** flat-adam: Adam's arithmetic once over all weights (fewer GPU dispatches); adam: tf.train.adam, its reference. */
+const OPTIMIZERS = ["flat-adam", "adam"] as const;
 
 export function registerTrain(program: Command, io: CliIo): void {
   program
@@ -55,6 +59,7 @@ export function registerTrain(program: Command, io: CliIo): void {
       "--global-skip",
       `${netsWith("globalSkip")} only: add the bicubic pre-upsampled input to the output (not in SuperBench's nets; same parameters)`,
     )
+    .option("--optimizer <name>", `${OPTIMIZERS.join(" | ")} (the same updates; adam is the reference)`, "flat-adam")
     .option("--cache", "keep decoded snapshots in memory across epochs (when the splits fit in RAM; fast on a GPU)")
     .option(
       "--weights <dtype>",
@@ -107,6 +112,9 @@ async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<vo
   if (flags.globalSkip && net.globalSkip !== true) {
     throw new FieldbenchError("BAD_USAGE", `--global-skip is for ${netsWith("globalSkip")} only, not ${model}`);
   }
+  const optimizer = OPTIMIZERS.find((name) => name === flags.optimizer);
+  if (optimizer === undefined)
+    throw new FieldbenchError("BAD_USAGE", `unknown optimizer "${flags.optimizer}" (known: ${OPTIMIZERS.join(", ")})`);
   const epochs = positiveInt(flags.epochs, "--epochs");
   const batchSize = positiveInt(flags.batch, "--batch");
   const seed = Number(flags.seed);
@@ -137,6 +145,7 @@ async function runTrain(model: string, flags: TrainFlags, io: CliIo): Promise<vo
     ...(flags.cache ? { cacheSnapshots: true } : {}),
     ...(flags.globalSkip ? { globalSkip: true } : {}),
     weightDtype: weightDtype(flags.weights),
+    optimizer,
     progress: (epoch, total) =>
       createProgress({
         label: `${model} epoch ${epoch + 1}/${epochs}`,

@@ -45,7 +45,12 @@ async function activate(name: string): Promise<{ backend: BackendName; detail: s
   }
 }
 
-async function useWebgpu(): Promise<string> {
+/**
+ * Exposes Dawn (npm `webgpu`) as `navigator.gpu`, where tfjs-backend-webgpu looks for a GPU, and activates the webgpu
+ * backend with tfjs's own kernels. `useBackend("webgpu")` adds fieldbench's kernels on top; the GPU benchmarks
+ * (tools/gpu/) call this alone, to time the stock kernels first. Returns the adapter's description.
+ */
+export async function startWebgpu(): Promise<string> {
   let webgpu: { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
   try {
     webgpu = (await import("webgpu")) as unknown as typeof webgpu;
@@ -71,6 +76,13 @@ async function useWebgpu(): Promise<string> {
   if (g.navigator === undefined) g.navigator = {};
   Object.defineProperty(g.navigator, "gpu", { value: gpu, configurable: true });
   await import("@tensorflow/tfjs-backend-webgpu");
+  await tf.setBackend("webgpu");
+  const info = adapter.info ?? {};
+  return [info.vendor, info.architecture, info.description].filter(Boolean).join(" ");
+}
+
+async function useWebgpu(): Promise<string> {
+  const adapter = await startWebgpu();
   // FIELDBENCH_WEBGPU_STOCK_KERNELS=1 keeps tfjs's own kernels: the reference for the speed issue's
   // "same validation loss with the new kernels" check.
   const stock = process.env.FIELDBENCH_WEBGPU_STOCK_KERNELS === "1";
@@ -86,7 +98,6 @@ async function useWebgpu(): Promise<string> {
       registerWebgpuConvGemm();
     }
   }
-  await tf.setBackend("webgpu");
   // tfjs-webgpu computes Conv2DBackpropInput with a naive kernel unless told otherwise (its tiled matmul kernel is
   // marked "TODO: experiment"). The tiled one agrees to 2e-6 (tests, on lavapipe), took SRCNN's backprop-input
   // from 9.6 to 5.2 ms a step on the H200 and reached the stock kernels' validation losses from the same seed
@@ -94,11 +105,10 @@ async function useWebgpu(): Promise<string> {
   // FIELDBENCH_WEBGPU_NAIVE_BACKPROP_INPUT=1 (or the stock switch) goes back to the naive one.
   const mmInput = !stock && process.env.FIELDBENCH_WEBGPU_NAIVE_BACKPROP_INPUT !== "1";
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", !mmInput);
-  const info = adapter.info ?? {};
   const kernels = stock
     ? "stock tfjs kernels"
     : `split-K filter gradient${gemm ? ", GEMM conv and backprop-input" : mmInput ? ", tiled backprop-input" : ""}`;
-  return `tfjs-backend-webgpu on ${[info.vendor, info.architecture, info.description].filter(Boolean).join(" ")} (${kernels})`;
+  return `tfjs-backend-webgpu on ${adapter} (${kernels})`;
 }
 
 async function useTfjsNode(): Promise<string> {

@@ -3,7 +3,7 @@ import { createRng } from "@fieldbench/core";
 import { planSplitK, type SplitKPlan } from "./webgpu-conv2d-backprop-filter.js";
 
 // The WGSL kernel itself runs in webgpu-kernels.test.ts (on Mesa's lavapipe here, through the driver on the GPU
-// machine: src/device/conv-bench.ts, reports/). Here the tiling and split arithmetic is emulated step by step on
+// machine: tools/gpu/conv-bench.ts, reports/). Here the tiling and split arithmetic is emulated step by step on
 // the CPU and compared with the direct definition
 //   dW[ky,kx,ci,co] = sum_{b,oy,ox} x[b, oy*s-pt+ky, ox*s-pl+kx, ci] * dy[b,oy,ox,co].
 

@@ -2,10 +2,7 @@
  * Where tfjs-webgpu's host time goes in an EDSR training step: wraps the backend's and Dawn's entry points with
  * timers and prints ms per step, calls per step and us per call. Tiny inputs (batch 1 of 2² LR), so the GPU work is
  * negligible and the numbers are the host's. Runs wherever the webgpu backend does (lavapipe here, the GPU machine):
- *   npx esbuild tools/profiling/webgpu-host-profile.ts --bundle --conditions=source --platform=node --format=esm \
- *     --external:webgpu --outfile=packages/models/.host-profile.mjs \
- *     --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
- *   node packages/models/.host-profile.mjs
+ *   npm run bench:gpu && node .device/app/app.mjs job host-profile
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { activateWebgpu } from "../../packages/models/src/backends/webgpu-probe.js";

@@ -1,24 +1,16 @@
 /**
- * GPU-machine experiment for the WebGPU speed issue: numerical agreement and speed of the split-K
+ * GPU job `conv-bench`: the GPU-machine experiment for the WebGPU speed issue: numerical agreement and speed of the split-K
  * Conv2DBackpropFilter against tfjs-webgpu's stock kernel (and the cpu backend on small shapes), a per-kernel
  * profile of an SRCNN training step before and after, and PyTorch fp32 on the same card in the same run.
- *   node .device/app.mjs OUT_DIR
+ *   node .device/app/app.mjs job conv-bench OUT_DIR
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { registerWebgpuConv2DBackpropFilter } from "../backends/webgpu-conv2d-backprop-filter.js";
-import { useWebgpuBackend } from "./webgpu-setup.js";
+import { registerWebgpuConv2DBackpropFilter } from "../../packages/models/src/backends/webgpu-conv2d-backprop-filter.js";
+import { startWebgpu } from "../../packages/models/src/backends/select.js";
+import { jobReport, pytorchTimings } from "./report.js";
 
-const out = process.argv[2] ?? "bench-out";
-mkdirSync(out, { recursive: true });
-const log: string[] = [];
-const say = (s: string) => {
-  console.log(s);
-  log.push(s);
-};
+const { say, save } = jobReport("bench-out");
 
 interface Case {
   name: string;
@@ -212,7 +204,7 @@ print(json.dumps(res))
 
 async function main() {
   await import("@tensorflow/tfjs-backend-cpu"); // the reference backend for small shapes
-  const { adapterInfo } = await useWebgpuBackend();
+  const adapterInfo = await startWebgpu();
   let gpuErrors = 0;
   const device = (tf.backend() as unknown as { device: EventTarget }).device;
   device.addEventListener("uncapturederror", (event) => {
@@ -274,13 +266,7 @@ async function main() {
     steps[`srcnn_${tag}`] = await timeTrainStep(srcnn, [32, 64, 64, 1], [32, 64, 64, 1], splitK ? 30 : 5);
     steps[`edsr_body_${tag}`] = await timeTrainStep(edsrBody, [32, 32, 32, 3], [32, 32, 32, 3], splitK ? 20 : 3);
   }
-  const torch = spawnSync("python3", ["-c", PYTORCH], { encoding: "utf8", timeout: 300_000 });
-  let pt: Record<string, number | string> = {};
-  try {
-    pt = JSON.parse(torch.stdout.trim().split("\n").pop() ?? "{}");
-  } catch {
-    say(`pytorch failed: ${torch.stderr.slice(-500)}`);
-  }
+  const pt = pytorchTimings(PYTORCH, 300_000, say);
   say("| model | tfjs stock | tfjs split-K | PyTorch fp32 | PyTorch TF32 | split-K / fp32 |");
   say("| --- | --- | --- | --- | --- | --- |");
   for (const m of ["srcnn", "edsr_body"]) {
@@ -302,11 +288,7 @@ async function main() {
   } catch (err) {
     say(`profile failed: ${(err as Error).message}`);
   }
-  writeFileSync(
-    join(out, "conv-backprop-filter.json"),
-    JSON.stringify({ adapterInfo, results, steps, pytorch: pt }, null, 2),
-  );
-  writeFileSync(join(out, "conv-backprop-filter.md"), `${log.join("\n")}\n`);
+  save("conv-backprop-filter", { adapterInfo, results, steps, pytorch: pt });
 }
 
 main().catch((err) => {

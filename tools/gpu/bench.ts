@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gpu`: the GPU-machine benchmark of the WebGPU speed issue. For SRCNN, the subpixel CNN and EDSR
+ * GPU job `bench` (bundled by `npm run bench:gpu`): the GPU-machine benchmark of the WebGPU speed issue. For SRCNN, the subpixel CNN and EDSR
  * (fieldbench's TF.js nets at x8, 3 channels) it times a training step (batch 32 of 128² HR crops, Adam, L1) with
  * tfjs-webgpu's stock filter gradient and with fieldbench's split-K kernel, and 2048² inference (LR 256², tiled
  * as the suite runs it), next to PyTorch fp32 (and TF32) on the same card in the same run. With split-K the
@@ -7,28 +7,20 @@
  * inputs and reads the loss back every step), fieldbench's lean step (`createTrainStep`, the loss read once per
  * block of steps), the lean step with a loss readback every step; next to the sum of the step's GPU kernel
  * times (tf.profile, Dawn timestamp queries). Wall time well above the kernel sum means the host bounds it.
- *   node .device/app.mjs OUT_DIR
+ *   node .device/app/app.mjs job bench OUT_DIR
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { registerWebgpuConv2DBackpropFilter } from "../backends/webgpu-conv2d-backprop-filter.js";
-import { registerWebgpuConvGemm } from "../backends/webgpu-conv2d-gemm.js";
-import { NETS, type NetName } from "../nets/nets.js";
-import { flatAdam } from "../flat-adam.js";
-import { createTrainStep } from "../train-step.js";
-import { tilesPerPass } from "../tfjs-model.js";
-import { useWebgpuBackend } from "./webgpu-setup.js";
+import { registerWebgpuConv2DBackpropFilter } from "../../packages/models/src/backends/webgpu-conv2d-backprop-filter.js";
+import { registerWebgpuConvGemm } from "../../packages/models/src/backends/webgpu-conv2d-gemm.js";
+import { NETS, type NetName } from "../../packages/models/src/nets/nets.js";
+import { flatAdam } from "../../packages/models/src/flat-adam.js";
+import { createTrainStep } from "../../packages/models/src/train-step.js";
+import { tilesPerPass } from "../../packages/models/src/tfjs-model.js";
+import { startWebgpu } from "../../packages/models/src/backends/select.js";
+import { jobReport, pytorchTimings } from "./report.js";
 
-const out = process.argv[2] ?? "bench-out";
-mkdirSync(out, { recursive: true });
-const lines: string[] = [];
-const say = (s: string) => {
-  console.log(s);
-  lines.push(s);
-};
+const { say, save } = jobReport("bench-out");
 
 const MODELS: NetName[] = ["srcnn", "subpixel", "edsr"];
 /** Inference is also timed for WDSR and FNO (no PyTorch twin here: the issue asks for SRCNN and EDSR's). */
@@ -223,7 +215,7 @@ print(json.dumps(res))
 `;
 
 async function main(): Promise<void> {
-  const { adapterInfo } = await useWebgpuBackend();
+  const adapterInfo = await startWebgpu();
   say(`# bench:gpu on ${adapterInfo}, ${new Date().toISOString()}`);
   const ours: Record<string, number> = {};
   // Stock kernels, lean step (trainOnBatch at batch 32 x 128² x 3 hits a dispatch limit in tfjs-layers' loss path).
@@ -258,13 +250,7 @@ async function main(): Promise<void> {
       withGemm(() => inferenceMs(name, `${name} inference, 2048² field (GEMM conv)`)),
     );
   }
-  const torch = spawnSync("python3", ["-c", PYTORCH], { encoding: "utf8", timeout: 240_000 });
-  let pt: Record<string, number | string> = {};
-  try {
-    pt = JSON.parse(torch.stdout.trim().split("\n").pop() ?? "{}");
-  } catch {
-    say(`PyTorch failed: ${torch.stderr.slice(-400)}`);
-  }
+  const pt = pytorchTimings(PYTORCH, 240_000, say);
   const ms = (v: number | undefined, digits = 1) => (v === undefined || Number.isNaN(v) ? "-" : v.toFixed(digits));
   say("\n## Training step (ms, Adam, L1; split-K filter gradient except the first column)");
   say(
@@ -322,8 +308,7 @@ async function main(): Promise<void> {
     for (const [name, v] of rows.slice(0, 10))
       say(`| ${name} | ${v.calls} | ${ms(v.ms, 3)} | ${((100 * v.ms) / total).toFixed(1)}% |`);
   }
-  writeFileSync(join(out, "bench-gpu.json"), JSON.stringify({ adapterInfo, ours, pytorch: pt, profiles }, null, 2));
-  writeFileSync(join(out, "bench-gpu.md"), `${lines.join("\n")}\n`);
+  save("bench-gpu", { adapterInfo, ours, pytorch: pt, profiles });
 }
 
 main().catch((err) => {

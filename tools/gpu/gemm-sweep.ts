@@ -1,12 +1,10 @@
 /**
- * GPU-machine sweep of the implicit-GEMM conv kernel's tile shapes (webgpu-conv2d-gemm.ts) on the convolutions that
+ * GPU job `sweep`: the GPU-machine sweep of the implicit-GEMM conv kernel's tile shapes (webgpu-conv2d-gemm.ts) on the convolutions that
  * dominate the baselines: for each shape, tfjs-webgpu's stock kernel, the shape planConvGemm picks, and every shape
  * that fits, timed by wall clock (20 calls, one sync) and by Dawn's timestamps (tf.profile), each checked against the
  * stock kernel's output. Prints a table and writes gemm-sweep.json / gemm-sweep.md to OUT_DIR.
- *   node .device/app/app.mjs sweep OUT_DIR
+ *   node .device/app/app.mjs job sweep OUT_DIR
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import {
   type GemmPlan,
@@ -15,9 +13,10 @@ import {
   planConvGemm,
   planFits,
   registerWebgpuConvGemm,
-} from "../backends/webgpu-conv2d-gemm.js";
-import { maxRelativeError } from "../backends/kernel-check.js";
-import { useWebgpuBackend } from "./webgpu-setup.js";
+} from "../../packages/models/src/backends/webgpu-conv2d-gemm.js";
+import { maxRelativeError } from "../../packages/models/src/backends/kernel-check.js";
+import { startWebgpu } from "../../packages/models/src/backends/select.js";
+import { jobReport } from "./report.js";
 
 interface Shape {
   readonly name: string;
@@ -68,16 +67,11 @@ function candidatePlans(m: number, n: number, k: number): GemmPlan[] {
 const label = (p: GemmPlan) => `N${p.tileN}/${p.regN} M${p.tileM}/${p.regM} K${p.tileK}`;
 
 async function main(): Promise<void> {
-  const out = process.argv[2] ?? "sweep-out";
-  mkdirSync(out, { recursive: true });
-  const { adapterInfo } = await useWebgpuBackend();
+  const { say, save } = jobReport("sweep-out");
+  const adapterInfo = await startWebgpu();
   // The reference is what fieldbench ran before the GEMM: tfjs's tiled backprop-input, not its naive default.
   tf.env().set("WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE", false);
-  const lines: string[] = [`# GEMM tile sweep on ${adapterInfo}, ${new Date().toISOString()}`, ""];
-  const say = (s: string) => {
-    console.log(s);
-    lines.push(s);
-  };
+  say(`# GEMM tile sweep on ${adapterInfo}, ${new Date().toISOString()}\n`);
   const rows: Record<string, unknown>[] = [];
   // SWEEP_QUICK=1: every shape at batch 1 and 16² (a smoke run of the code path, e.g. on lavapipe).
   const quick = process.env.SWEEP_QUICK === "1";
@@ -166,8 +160,7 @@ async function main(): Promise<void> {
       );
     rows.push({ shape, m, n, k, stock, results });
   }
-  writeFileSync(join(out, "gemm-sweep.json"), JSON.stringify({ adapterInfo, rows }, null, 2));
-  writeFileSync(join(out, "gemm-sweep.md"), `${lines.join("\n")}\n`);
+  save("gemm-sweep", { adapterInfo, rows });
 }
 
 main().catch((err) => {
