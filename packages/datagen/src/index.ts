@@ -35,9 +35,41 @@ export {
   DEFAULT_T_START,
   GENERATOR_VERSION,
   generateNskt,
-  packSnapshot,
   type GenerateNsktOptions,
   type GeneratedFile,
   type NsktCard,
 } from "./nskt/generate.js";
 export { energySpectrum, spectrumSlope } from "./nskt/spectrum.js";
+export {
+  CHANNELS,
+  addStatistics,
+  finalizeStatistics,
+  packSnapshot,
+  runTrajectory,
+  valueSha256,
+  type SplitStatistics,
+  type TrajectoryFile,
+  type TrajectoryRecord,
+  type TrajectoryStep,
+} from "./nskt/trajectory.js";
+export { cardDataset, datasetValueChecksum, type CardDataset, type ValueChecksummed } from "./nskt/card.js";
+export {
+  GROUP_SEED_BASE,
+  RELEASES,
+  RELEASE_SEED_END,
+  RELEASE_SIZES,
+  countSplits,
+  getRelease,
+  planRelease,
+  planTrajectory,
+  shardPlan,
+  snapshotTime,
+  type NsktRelease,
+  type NsktReleaseParams,
+  type PlannedSnapshot,
+  type PlannedTrajectory,
+  type ReleaseSize,
+  type Shard,
+  type TrajectoryCounts,
+  type TrajectoryGroup,
+} from "./nskt/release.js";

@@ -1,0 +1,266 @@
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { FieldbenchError, createSha256, sha256File } from "@fieldbench/core";
+import type { NsktParams } from "./params.js";
+import { type NsktBackendName, type NsktSnapshot, type NsktSolver, type StepInfo, createSolver } from "./solver.js";
+import { energySpectrum } from "./spectrum.js";
+import { SPLITS, type SplitName } from "./splits.js";
+
+export const CHANNELS = ["u", "v", "w"] as const;
+
+/**
+ * The value checksum of one snapshot: sha256 of its float32 values, C order [C, H, W], little-endian bytes.
+ * Unlike a file's sha256 it does not change when HDF5 rewrites its headers or timestamps.
+ */
+export function valueSha256(values: Float32Array): string {
+  const hash = createSha256();
+  hash.update(values);
+  return hash.digest();
+}
+
+/** Summable statistics of one split: shards and trajectories add them (WeatherBench-style), then finalize. */
+export interface SplitStatistics {
+  snapshots: number;
+  /** Grid points per channel per snapshot (H W). */
+  pixels: number;
+  /** Per channel: sum and sum of squares of the stored float32 values. */
+  sum: number[];
+  sumSquares: number[];
+  /** Sum over snapshots of the isotropic kinetic-energy spectrum E(k), k = 0..n/2 (spectrum.ts). */
+  spectrum: number[];
+}
+
+export interface TrajectoryFile {
+  split: SplitName;
+  /** Relative to the dataset root: <split>/<stem>.h5. */
+  path: string;
+  times: number[];
+  /** sha256 of the file's bytes (changes between reruns: HDF5 stores modification times). */
+  sha256: string;
+  /** Per snapshot, the value checksum (valueSha256) of `fields[i]`. */
+  valueSha256: string[];
+  /** Per snapshot, the value checksum of `LR_fields[i]` (absent without an LR run). */
+  lrValueSha256?: string[];
+  /** sha256 of each whole dataset's values (fields, LR_fields, time), C order, little-endian. */
+  dataSha256: Record<string, string>;
+  bytes: number;
+}
+
+export interface TrajectoryRecord {
+  seed: number;
+  files: TrajectoryFile[];
+  statistics: Partial<Record<SplitName, SplitStatistics>>;
+  steps: { hr: number; lr: number };
+  /** Wall time spent stepping the HR solver (for ms per step). */
+  stepSeconds: number;
+  wallSeconds: number;
+}
+
+/** A step of a trajectory: spin-up until the first snapshot's time, sampling after. */
+export interface TrajectoryStep extends StepInfo {
+  phase: "spin-up" | "sampling";
+  /** Time the solver is heading for now (the next snapshot). */
+  target: number;
+  /** Time of the trajectory's first and last snapshot. */
+  firstTime: number;
+  endTime: number;
+  snapshotsDone: number;
+}
+
+export interface RunTrajectoryOptions {
+  /** HR solver parameters (seed included). */
+  params: NsktParams;
+  /** LR grid side (0: no LR_fields). */
+  lrSize: number;
+  backend: NsktBackendName;
+  /** Snapshots in time order. */
+  snapshots: readonly { time: number; split: SplitName }[];
+  /** Dataset root: files land in <root>/<split>/<stem>.h5, written under a temporary name first. */
+  root: string;
+  stem: string;
+  /** HDF5 root attributes. */
+  attrs: Record<string, string | number>;
+  onStep?: (step: TrajectoryStep) => void;
+  /** Checked at every step; an aborted run removes its partial files and throws. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs one trajectory (an HR solver and, when lrSize > 0, an LR solver from the same initial modes) and writes its
+ * snapshots into one HDF5 file per split it touches: `fields` [N, 3, H, W] float32 (u, v, w), `LR_fields`,
+ * `time` [N]. Returns per-snapshot value checksums and the splits' summable statistics. Nothing is left under a
+ * final name unless the whole trajectory finished.
+ */
+export async function runTrajectory(o: RunTrajectoryOptions): Promise<TrajectoryRecord> {
+  const started = performance.now();
+  const n = o.params.n;
+  const { createHdf5Writer } = await import("@fieldbench/formats");
+  const counts = new Map<SplitName, number>();
+  for (const s of o.snapshots) counts.set(s.split, (counts.get(s.split) ?? 0) + 1);
+  const splits = SPLITS.filter((s) => counts.has(s));
+  const staging = join(o.root, `.partial-${o.stem}-${process.pid}`);
+  const hr = await createSolver(o.params, o.backend);
+  const lr = o.lrSize > 0 ? await createSolver({ ...o.params, n: o.lrSize }, o.backend) : undefined;
+  const writers = new Map<SplitName, Awaited<ReturnType<typeof createHdf5Writer>>>();
+  const files = new Map<SplitName, TrajectoryFile>();
+  const statistics: Partial<Record<SplitName, SplitStatistics>> = {};
+  const datasets = lr === undefined ? ["fields", "time"] : ["fields", "LR_fields", "time"];
+  const datasetHashes = new Map<SplitName, Map<string, ReturnType<typeof createSha256>>>();
+  let stepMs = 0;
+  try {
+    await rm(staging, { recursive: true, force: true });
+    for (const split of splits) {
+      await mkdir(join(staging, split), { recursive: true });
+      const writer = await createHdf5Writer(join(staging, split, `${o.stem}.h5`), { ...o.attrs, split });
+      const count = counts.get(split)!;
+      writer.createDataset({ name: "fields", dtype: "float32", shape: [count, 3, n, n] });
+      if (lr !== undefined)
+        writer.createDataset({ name: "LR_fields", dtype: "float32", shape: [count, 3, o.lrSize, o.lrSize] });
+      writer.createDataset({ name: "time", dtype: "float64", shape: [count] });
+      writers.set(split, writer);
+      const file: TrajectoryFile = {
+        split,
+        path: `${split}/${o.stem}.h5`,
+        times: [],
+        sha256: "",
+        valueSha256: [],
+        dataSha256: {},
+        bytes: 0,
+      };
+      if (lr !== undefined) file.lrValueSha256 = [];
+      files.set(split, file);
+      datasetHashes.set(split, new Map(datasets.map((d) => [d, createSha256()])));
+      statistics[split] = emptyStatistics(n);
+    }
+    const firstTime = o.snapshots[0]?.time ?? 0;
+    const endTime = o.snapshots[o.snapshots.length - 1]?.time ?? 0;
+    for (let k = 0; k < o.snapshots.length; k++) {
+      const { time, split } = o.snapshots[k]!;
+      const t0 = performance.now();
+      await hr.advanceTo(time, (info) => {
+        if (o.signal?.aborted) throw interrupted(o.stem);
+        o.onStep?.({
+          ...info,
+          phase: k === 0 ? "spin-up" : "sampling",
+          target: time,
+          firstTime,
+          endTime,
+          snapshotsDone: k,
+        });
+      });
+      stepMs += performance.now() - t0;
+      if (lr !== undefined) await lr.advanceTo(time);
+      const file = files.get(split)!;
+      const writer = writers.get(split)!;
+      const hashes = datasetHashes.get(split)!;
+      const local = file.times.length;
+      const values = packSnapshot(await hr.snapshot());
+      writer.writeSlab("fields", local, values);
+      hashes.get("fields")!.update(values);
+      file.valueSha256.push(valueSha256(values));
+      addSnapshot(statistics[split]!, values, await spectrumOf(hr));
+      if (lr !== undefined) {
+        const lrValues = packSnapshot(await lr.snapshot());
+        writer.writeSlab("LR_fields", local, lrValues);
+        hashes.get("LR_fields")!.update(lrValues);
+        file.lrValueSha256?.push(valueSha256(lrValues));
+      }
+      const timeData = Float64Array.of(time);
+      writer.writeSlab("time", local, timeData);
+      hashes.get("time")!.update(timeData);
+      file.times.push(time);
+    }
+    for (const writer of writers.values()) await writer.close();
+    writers.clear();
+    for (const split of splits) {
+      const file = files.get(split)!;
+      const from = join(staging, file.path);
+      for (const [name, h] of datasetHashes.get(split)!) file.dataSha256[name] = h.digest();
+      file.sha256 = await sha256File(from);
+      file.bytes = (await stat(from)).size;
+      await mkdir(join(o.root, split), { recursive: true });
+      await rename(from, join(o.root, file.path));
+    }
+  } finally {
+    for (const writer of writers.values()) await writer.abort().catch(() => {});
+    await rm(staging, { recursive: true, force: true });
+    hr.dispose();
+    lr?.dispose();
+  }
+  return {
+    seed: o.params.seed,
+    files: splits.map((s) => files.get(s)!),
+    statistics,
+    steps: { hr: hr.steps, lr: lr?.steps ?? 0 },
+    stepSeconds: stepMs / 1000,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+function interrupted(stem: string): FieldbenchError {
+  return new FieldbenchError("WORK_FAILED", `interrupted while generating ${stem}`);
+}
+
+/** One snapshot as float32 [3, n, n] (u, v, w). */
+export function packSnapshot(s: NsktSnapshot): Float32Array {
+  const n2 = s.u.length;
+  const out = new Float32Array(3 * n2);
+  out.set(s.u, 0);
+  out.set(s.v, n2);
+  out.set(s.w, 2 * n2);
+  return out;
+}
+
+async function spectrumOf(solver: NsktSolver): Promise<Float64Array> {
+  const { re, im } = await solver.spectrum();
+  return energySpectrum(re, im, solver.n);
+}
+
+export function emptyStatistics(n: number): SplitStatistics {
+  return {
+    snapshots: 0,
+    pixels: n * n,
+    sum: CHANNELS.map(() => 0),
+    sumSquares: CHANNELS.map(() => 0),
+    spectrum: Array.from({ length: n / 2 + 1 }, () => 0),
+  };
+}
+
+function addSnapshot(s: SplitStatistics, values: Float32Array, spectrum: Float64Array): void {
+  const n2 = s.pixels;
+  for (let c = 0; c < CHANNELS.length; c++) {
+    let sum = 0;
+    let squares = 0;
+    for (let o = c * n2; o < (c + 1) * n2; o++) {
+      const x = values[o]!;
+      sum += x;
+      squares += x * x;
+    }
+    s.sum[c]! += sum;
+    s.sumSquares[c]! += squares;
+  }
+  for (let k = 0; k < s.spectrum.length; k++) s.spectrum[k]! += spectrum[k]!;
+  s.snapshots++;
+}
+
+/** a + b, for statistics of the same split from different trajectories or shards. */
+export function addStatistics(a: SplitStatistics, b: SplitStatistics): SplitStatistics {
+  if (a.pixels !== b.pixels || a.spectrum.length !== b.spectrum.length) {
+    throw new FieldbenchError("SHAPE_MISMATCH", `statistics of ${a.pixels} and ${b.pixels} grid points do not add`);
+  }
+  return {
+    snapshots: a.snapshots + b.snapshots,
+    pixels: a.pixels,
+    sum: a.sum.map((x, c) => x + b.sum[c]!),
+    sumSquares: a.sumSquares.map((x, c) => x + b.sumSquares[c]!),
+    spectrum: a.spectrum.map((x, k) => x + b.spectrum[k]!),
+  };
+}
+
+/** Channel means and (population) standard deviations, and the mean spectrum, of summed statistics. */
+export function finalizeStatistics(s: SplitStatistics): { mean: number[]; std: number[]; spectrum: number[] } {
+  const count = s.snapshots * s.pixels;
+  const mean = s.sum.map((x) => x / count);
+  const std = s.sumSquares.map((x, c) => Math.sqrt(Math.max(0, x / count - mean[c]! ** 2)));
+  return { mean, std, spectrum: s.spectrum.map((x) => x / s.snapshots) };
+}
