@@ -73,3 +73,13 @@ export {
   type TrajectoryCounts,
   type TrajectoryGroup,
 } from "./nskt/release.js";
+export {
+  generateHeldOut,
+  generateRelease,
+  mergeRelease,
+  type GenerateReleaseOptions,
+  type ReleaseCard,
+  type ReleaseOverrides,
+  type ReleaseProgress,
+  type ShardManifest,
+} from "./nskt/release-generate.js";

@@ -41,7 +41,9 @@ export const TEST_SPLITS: readonly SplitName[] = ["test_1", "test_2"];
 export function datasetValueChecksum(files: readonly ValueChecksummed[], splits = TEST_SPLITS): string {
   const hash = createSha256();
   const chosen = files.filter((f) => splits.includes(f.split)).sort((a, b) => compare(a.path, b.path));
-  for (const f of chosen) f.valueSha256.forEach((sha, i) => hash.update(`${f.path} ${i} ${sha}\n`));
+  for (const f of chosen) {
+    for (let i = 0; i < f.valueSha256.length; i++) hash.update(`${f.path} ${i} ${f.valueSha256[i]}\n`);
+  }
   return hash.digest();
 }
 

@@ -106,7 +106,7 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
         seed: o.seed,
         k0: o.k0,
         channels: "u, v, w",
-        axis_convention: AXES,
+        axis_convention: AXIS_CONVENTION,
       },
       onStep: (step) =>
         o.onProgress?.(step.snapshotsDone, splits.length, `t ${step.time.toFixed(4)} dt ${step.dt.toExponential(2)}`),
@@ -144,7 +144,7 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
         "San & Staples (2012): E(k) = 4 k0^-5 / (3 sqrt(pi)) k^4 exp(-(k/k0)^2), random phases, energy 1/2",
     },
     layout: "SuperBench: <split>/<name>.h5 with fields [N,3,H,W] float32 (u, v, w), LR_fields [N,3,H/f,W/f], time [N]",
-    axisConvention: AXES,
+    axisConvention: AXIS_CONVENTION,
     splits: Object.fromEntries(
       SPLITS.map((s) => [s, { snapshots: counts.get(s) ?? 0, times: times.get(s) ?? [] }]),
     ) as NsktCard["splits"],
@@ -171,7 +171,7 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
   return card;
 }
 
-const AXES =
+export const AXIS_CONVENTION =
   "f[i, j] = f(x_i, y_j): x = 2 pi i / n along rows (axis -2), y = 2 pi j / n along columns (axis -1); u = dpsi/dy, v = -dpsi/dx, w = dv/dx - du/dy (SuperBench divergence: du/dx along rows, dv/dy along columns)";
 
 function normalize(o: GenerateNsktOptions) {
