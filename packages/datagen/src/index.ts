@@ -47,6 +47,8 @@ export {
   packSnapshot,
   runTrajectory,
   valueSha256,
+  stepProgress,
+  type GenerationProgress,
   type SplitStatistics,
   type TrajectoryFile,
   type TrajectoryRecord,
@@ -80,6 +82,5 @@ export {
   type GenerateReleaseOptions,
   type ReleaseCard,
   type ReleaseOverrides,
-  type ReleaseProgress,
   type ShardManifest,
 } from "./nskt/release-generate.js";

@@ -5,7 +5,13 @@ import { type CardDataset, cardDataset } from "./card.js";
 import { DEFAULT_CFL, DEFAULT_K0, type NsktParams, validateParams } from "./params.js";
 import type { NsktBackendName } from "./solver.js";
 import { SPLITS, type SplitName, assignSplits } from "./splits.js";
-import { type TrajectoryFile, type TrajectoryRecord, runTrajectory } from "./trajectory.js";
+import {
+  type GenerationProgress,
+  type TrajectoryFile,
+  type TrajectoryRecord,
+  runTrajectory,
+  stepProgress,
+} from "./trajectory.js";
 
 export const GENERATOR_VERSION = "nskt-1.0.0 (@fieldbench/datagen 0.1.0; pseudo-spectral, SSP-RK3, 2/3 rule)";
 
@@ -32,6 +38,8 @@ export interface GenerateNsktOptions {
   forcing?: NsktParams["forcing"];
   /** Called after every snapshot (done of total) and, with step info, while stepping. */
   onProgress?: (done: number, total: number, status: string) => void;
+  /** Called at every HR step from the first one (spin-up included), with ETAs. */
+  onStep?: (progress: GenerationProgress) => void;
 }
 
 /** A written file: its sha256, the values' sha256 per dataset and per snapshot (identical when rerun). */
@@ -108,8 +116,11 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
         channels: "u, v, w",
         axis_convention: AXIS_CONVENTION,
       },
-      onStep: (step) =>
-        o.onProgress?.(step.snapshotsDone, splits.length, `t ${step.time.toFixed(4)} dt ${step.dt.toExponential(2)}`),
+      onStep: (step) => {
+        o.onProgress?.(step.snapshotsDone, splits.length, `t ${step.time.toFixed(4)} dt ${step.dt.toExponential(2)}`);
+        const rate = step.time / ((performance.now() - started) / 1000);
+        o.onStep?.(stepProgress(step, { seed: o.seed, ordinal: 1, trajectories: 1 }, rate, step.endTime));
+      },
     });
   } catch (err) {
     await rm(staging, { recursive: true, force: true });

@@ -3,13 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  type ReleaseCard,
-  type ReleaseProgress,
-  generateHeldOut,
-  generateRelease,
-  mergeRelease,
-} from "./release-generate.js";
+import { type ReleaseCard, generateHeldOut, generateRelease, mergeRelease } from "./release-generate.js";
+import type { GenerationProgress } from "./trajectory.js";
 
 const root = mkdtempSync(join(tmpdir(), "nskt-release-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -49,7 +44,7 @@ let whole: ReleaseCard;
 describe("generateRelease", () => {
   it("writes splits whose trajectories never cross the train/test line, with h5py-checked value checksums and constants", async () => {
     const out = join(root, "whole");
-    const events: ReleaseProgress[] = [];
+    const events: GenerationProgress[] = [];
     const result = await generateRelease({ ...base, out, onProgress: (e) => events.push(e) });
     expect(result.card).toBeDefined();
     whole = result.card!;

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, readdir, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FieldbenchError, checkAllocation, sha256Bytes } from "@fieldbench/core";
 import { type CardDataset, cardDataset } from "./card.js";
@@ -21,6 +21,7 @@ import {
 import type { NsktBackendName } from "./solver.js";
 import { SPLITS, type SplitName } from "./splits.js";
 import {
+  type GenerationProgress,
   type SplitStatistics,
   type TrajectoryFile,
   type TrajectoryRecord,
@@ -28,6 +29,7 @@ import {
   addStatistics,
   finalizeStatistics,
   runTrajectory,
+  stepProgress,
 } from "./trajectory.js";
 
 /** Parameters a caller may change (tests and previews run small grids); a changed set is not the release. */
@@ -43,24 +45,9 @@ export interface GenerateReleaseOptions {
   shard?: Shard;
   backend?: NsktBackendName;
   overrides?: ReleaseOverrides;
-  onProgress?: (event: ReleaseProgress) => void;
+  onProgress?: (event: GenerationProgress) => void;
   /** Stops at the next step; finished trajectories stay, so the same command resumes. */
   signal?: AbortSignal;
-}
-
-export interface ReleaseProgress {
-  seed: number;
-  /** 1-based position of the trajectory in this shard, and the shard's trajectory count. */
-  ordinal: number;
-  trajectories: number;
-  /** "skipped": already on disk from an earlier run (resume). */
-  phase: TrajectoryStep["phase"] | "skipped";
-  time: number;
-  /** End of the phase: the first snapshot's time during spin-up, the last one's while sampling. */
-  phaseEnd: number;
-  /** Seconds left in this phase and in the shard, from the simulated-time rate so far (undefined before a step). */
-  phaseEtaSeconds?: number;
-  shardEtaSeconds?: number;
 }
 
 /** What one shard wrote: merged with the other shards' into the release card. */
@@ -222,7 +209,23 @@ export async function generateRelease(
   const shard = options.shard ?? { index: 0, count: 1 };
   const mine = shardPlan(r.plan, shard);
   checkAllocation(r.params.size * r.params.size * 3, 4, `one ${r.params.size}x${r.params.size} snapshot`);
-  for (const dir of ["trajectories", "manifests"]) await mkdir(join(options.out, dir), { recursive: true });
+  const fresh = !existsSync(options.out);
+  try {
+    return await generateShard(options, r, shard, mine);
+  } catch (err) {
+    // A run that failed before finishing any trajectory leaves no folder behind (bad GPU, bad parameters).
+    if (fresh && !existsSync(join(options.out, "trajectories")))
+      await rm(options.out, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function generateShard(
+  options: GenerateReleaseOptions,
+  r: Resolved,
+  shard: Shard,
+  mine: PlannedTrajectory[],
+): Promise<{ manifest: ShardManifest; card?: ReleaseCard; generated: number; resumed: number }> {
   const lrSize = r.params.lrFactor > 0 ? r.params.size / r.params.lrFactor : 0;
   const records: ShardManifest["trajectories"] = [];
   let remainingSimTime = mine.reduce((s, t) => s + t.endTime, 0);
@@ -263,16 +266,7 @@ export async function generateRelease(
       onStep: (step) => {
         // Rate in simulated time per wall second, over everything this process has stepped.
         const rate = (simTimeDone + step.time) / ((computeMs + performance.now() - started) / 1000);
-        const phaseEnd = step.phase === "spin-up" ? step.firstTime : step.endTime;
-        options.onProgress?.({
-          ...progressBase,
-          phase: step.phase,
-          time: step.time,
-          phaseEnd,
-          ...(rate > 0
-            ? { phaseEtaSeconds: (phaseEnd - step.time) / rate, shardEtaSeconds: (remainingSimTime - step.time) / rate }
-            : {}),
-        });
+        options.onProgress?.(stepProgress(step, progressBase, rate, remainingSimTime));
       },
     });
     const record = await run.catch((err: unknown) => {
@@ -286,11 +280,13 @@ export async function generateRelease(
     simTimeDone += t.endTime;
     remainingSimTime -= t.endTime;
     const entry = { ...record, group: t.group };
+    await mkdir(join(options.out, "trajectories"), { recursive: true });
     await writeJsonAtomic(recordPath(options.out, t.seed), { fingerprint: r.fingerprint, record: entry });
     records.push(entry);
     generated++;
   }
   const manifest: ShardManifest = { release: r.release.key, fingerprint: r.fingerprint, shard, trajectories: records };
+  await mkdir(join(options.out, "manifests"), { recursive: true });
   await writeJsonAtomic(join(options.out, "manifests", `shard-${shard.index}-of-${shard.count}.json`), manifest);
   const done = await Promise.all(r.plan.map((t) => finishedRecord(options.out, r, t.seed)));
   const card = done.every((d) => d !== undefined) ? await mergeRelease({ ...options, out: options.out }) : undefined;

@@ -67,6 +67,44 @@ export interface TrajectoryStep extends StepInfo {
   snapshotsDone: number;
 }
 
+/** What a generator reports at every step and for every trajectory skipped on resume. */
+export interface GenerationProgress {
+  seed: number;
+  /** 1-based position of the trajectory in this run (shard), and the run's trajectory count. */
+  ordinal: number;
+  trajectories: number;
+  /** "skipped": already on disk from an earlier run (resume). */
+  phase: TrajectoryStep["phase"] | "skipped";
+  time: number;
+  /** End of the phase: the first snapshot's time during spin-up, the last one's while sampling. */
+  phaseEnd: number;
+  /** Seconds left in this phase and in the run, from the simulated-time rate so far. */
+  phaseEtaSeconds?: number;
+  runEtaSeconds?: number;
+}
+
+/**
+ * A step as progress. `rate` is simulated time per wall second so far; `remaining` the simulated time this run
+ * still had to cover when the current trajectory started (trajectories cost about the same per time unit).
+ */
+export function stepProgress(
+  step: TrajectoryStep,
+  base: Pick<GenerationProgress, "seed" | "ordinal" | "trajectories">,
+  rate: number,
+  remaining: number,
+): GenerationProgress {
+  const phaseEnd = step.phase === "spin-up" ? step.firstTime : step.endTime;
+  return {
+    ...base,
+    phase: step.phase,
+    time: step.time,
+    phaseEnd,
+    ...(rate > 0 && Number.isFinite(rate)
+      ? { phaseEtaSeconds: (phaseEnd - step.time) / rate, runEtaSeconds: (remaining - step.time) / rate }
+      : {}),
+  };
+}
+
 export interface RunTrajectoryOptions {
   /** HR solver parameters (seed included). */
   params: NsktParams;
