@@ -21,6 +21,7 @@ interface GenerateOptions {
   release?: string;
   releaseSize: string;
   trajectories?: string;
+  batch?: string;
   shard?: string;
   merge?: boolean;
   json?: boolean;
@@ -57,6 +58,7 @@ export function registerDatasetsGenerate(datasets: Command, io: CliIo): void {
     .option("--release-size <name>", "release size: default (200/40/40+40) or superbench (1000/200/200)", "default")
     .option("--trajectories <train,valid,test>", "release only: trajectory counts instead of --release-size (previews)")
     .option("--shard <i/n>", "release only: generate trajectories whose index % n == i (a Slurm array, an Indexed Job)")
+    .option("--batch <n>", "release only: trajectories stepped together (default 4 on webgpu, 1 on cpu; same values)")
     .option("--merge", "release only: merge the shards' manifests in --out into card.json without generating")
     .option("--json", "print the dataset card as JSON on stdout")
     .option("--quiet", "no progress on stderr")
@@ -142,6 +144,7 @@ async function runRelease(kind: string, options: GenerateOptions, command: Comma
     const outcome = await datagen.generateRelease({
       ...common,
       ...(shard === undefined ? {} : { shard }),
+      ...(options.batch === undefined ? {} : { batch: parseInteger(options.batch, "--batch") }),
       signal: abort.signal,
       onProgress: log,
     });

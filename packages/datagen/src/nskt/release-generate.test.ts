@@ -93,6 +93,16 @@ describe("generateRelease", () => {
     expect(card.statistics).toEqual(whole.statistics);
   });
 
+  it("steps trajectories in batches (createBatchSolver) with the values of single-trajectory runs", async () => {
+    // Batches of 2 pair the 2 train trajectories; valid and test each make a batch of one.
+    const batched = await generateRelease({ ...base, out: join(root, "batched"), batch: 2 });
+    expect(batched.card!.files.map((f) => f.valueSha256)).toEqual(whole.files.map((f) => f.valueSha256));
+    expect(batched.card!.statistics).toEqual(whole.statistics);
+    await expect(generateRelease({ ...base, out: join(root, "nobatch"), batch: 0 })).rejects.toThrow(
+      /batch must be a positive integer, got 0/,
+    );
+  });
+
   it("stops when interrupted, keeps finished trajectories and resumes them with the same command", async () => {
     const out = join(root, "resumed");
     const abort = new AbortController();

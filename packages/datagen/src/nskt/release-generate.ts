@@ -28,6 +28,7 @@ import {
   type TrajectoryStep,
   addStatistics,
   finalizeStatistics,
+  runTrajectories,
   runTrajectory,
   stepProgress,
 } from "./trajectory.js";
@@ -45,6 +46,8 @@ export interface GenerateReleaseOptions {
   shard?: Shard;
   backend?: NsktBackendName;
   overrides?: ReleaseOverrides;
+  /** Trajectories stepped together (default: 4 on webgpu, 1 on cpu); the values do not depend on it. */
+  batch?: number;
   onProgress?: (event: GenerationProgress) => void;
   /** Stops at the next step; finished trajectories stay, so the same command resumes. */
   signal?: AbortSignal;
@@ -150,6 +153,26 @@ function resolve(o: Pick<GenerateReleaseOptions, "release" | "size" | "backend" 
   };
 }
 
+/** Trajectories per batch: 4 on a GPU (one set of dispatches for all), 1 on the CPU (which steps them in turn). */
+function batchSize(options: GenerateReleaseOptions): number {
+  const size = options.batch ?? ((options.backend ?? "cpu") === "webgpu" ? 4 : 1);
+  if (!(Number.isSafeInteger(size) && size >= 1)) {
+    throw new FieldbenchError("BAD_USAGE", `batch must be a positive integer, got ${size}`);
+  }
+  return size;
+}
+
+/** Consecutive runs of at most `size` trajectories of one group (a group's trajectories share snapshot times). */
+function batches<T extends { t: PlannedTrajectory }>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (const item of items) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.length < size && last[0]!.t.group === item.t.group) last.push(item);
+    else out.push([item]);
+  }
+  return out;
+}
+
 function hrParams(p: NsktReleaseParams, seed: number): NsktParams {
   return {
     n: p.size,
@@ -233,58 +256,71 @@ async function generateShard(
   let computeMs = 0;
   let generated = 0;
   let resumed = 0;
+  const todo: { t: PlannedTrajectory; ordinal: number }[] = [];
   for (const [i, t] of mine.entries()) {
-    const progressBase = { seed: t.seed, ordinal: i + 1, trajectories: mine.length };
     const previous = await finishedRecord(options.out, r, t.seed);
-    if (previous !== undefined) {
-      records.push(previous);
-      remainingSimTime -= t.endTime;
-      resumed++;
-      options.onProgress?.({ ...progressBase, phase: "skipped", time: t.endTime, phaseEnd: t.endTime });
+    if (previous === undefined) {
+      todo.push({ t, ordinal: i + 1 });
       continue;
     }
+    records.push(previous);
+    remainingSimTime -= t.endTime;
+    resumed++;
+    const base = { seed: t.seed, ordinal: i + 1, trajectories: mine.length };
+    options.onProgress?.({ ...base, phase: "skipped", time: t.endTime, phaseEnd: t.endTime });
+  }
+  for (const members of batches(todo, batchSize(options))) {
+    const [first] = members;
+    const size = members.length;
     const started = performance.now();
-    const run = runTrajectory({
-      params: validateParams(hrParams(r.params, t.seed)),
+    const run = runTrajectories({
+      members: members.map(({ t }) => ({
+        params: validateParams(hrParams(r.params, t.seed)),
+        stem: stemOf(r.release.key, t.seed),
+        attrs: {
+          title: `${r.release.title}; trajectory seed ${t.seed} (${t.group})`,
+          generator: GENERATOR_VERSION,
+          release: r.release.key,
+          fingerprint: r.fingerprint,
+          Re: r.params.re,
+          seed: t.seed,
+          k0: r.params.k0,
+          channels: "u, v, w",
+          axis_convention: AXIS_CONVENTION,
+        },
+      })),
       lrSize,
       backend: r.backend,
-      snapshots: t.snapshots,
+      snapshots: first!.t.snapshots,
       root: options.out,
-      stem: stemOf(r.release.key, t.seed),
-      attrs: {
-        title: `${r.release.title}; trajectory seed ${t.seed} (${t.group})`,
-        generator: GENERATOR_VERSION,
-        release: r.release.key,
-        fingerprint: r.fingerprint,
-        Re: r.params.re,
-        seed: t.seed,
-        k0: r.params.k0,
-        channels: "u, v, w",
-        axis_convention: AXIS_CONVENTION,
-      },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       onStep: (step) => {
-        // Rate in simulated time per wall second, over everything this process has stepped.
-        const rate = (simTimeDone + step.time) / ((computeMs + performance.now() - started) / 1000);
-        options.onProgress?.(stepProgress(step, progressBase, rate, remainingSimTime));
+        // Simulated time per wall second over every trajectory this process stepped; a batch covers `size` at once.
+        const rate = (simTimeDone + size * step.time) / ((computeMs + performance.now() - started) / 1000);
+        const base = { seed: first!.t.seed, ordinal: first!.ordinal, trajectories: mine.length };
+        options.onProgress?.(stepProgress(step, base, rate / size, remainingSimTime / size));
       },
     });
-    const record = await run.catch((err: unknown) => {
+    const done = await run.catch((err: unknown) => {
       if (options.signal?.aborted !== true) throw err;
       throw new FieldbenchError(
         "WORK_FAILED",
-        `interrupted at trajectory seed ${t.seed}; ${generated + resumed} of this shard's ${mine.length} trajectories are finished and kept: run the same command to resume`,
+        `interrupted at trajectory seed ${first!.t.seed}; ${generated + resumed} of this shard's ${mine.length} trajectories are finished and kept: run the same command to resume`,
       );
     });
     computeMs += performance.now() - started;
-    simTimeDone += t.endTime;
-    remainingSimTime -= t.endTime;
-    const entry = { ...record, group: t.group };
-    await mkdir(join(options.out, "trajectories"), { recursive: true });
-    await writeJsonAtomic(recordPath(options.out, t.seed), { fingerprint: r.fingerprint, record: entry });
-    records.push(entry);
-    generated++;
+    for (const [k, record] of done.entries()) {
+      const t = members[k]!.t;
+      simTimeDone += t.endTime;
+      remainingSimTime -= t.endTime;
+      const entry = { ...record, group: t.group };
+      await mkdir(join(options.out, "trajectories"), { recursive: true });
+      await writeJsonAtomic(recordPath(options.out, t.seed), { fingerprint: r.fingerprint, record: entry });
+      records.push(entry);
+      generated++;
+    }
   }
+  records.sort((a, b) => mine.findIndex((t) => t.seed === a.seed) - mine.findIndex((t) => t.seed === b.seed));
   const manifest: ShardManifest = { release: r.release.key, fingerprint: r.fingerprint, shard, trajectories: records };
   await mkdir(join(options.out, "manifests"), { recursive: true });
   await writeJsonAtomic(join(options.out, "manifests", `shard-${shard.index}-of-${shard.count}.json`), manifest);

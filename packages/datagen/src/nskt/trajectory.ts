@@ -2,7 +2,7 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { FieldbenchError, createSha256, sha256File } from "@fieldbench/core";
 import type { NsktParams } from "./params.js";
-import { type NsktBackendName, type NsktSnapshot, type NsktSolver, type StepInfo, createSolver } from "./solver.js";
+import { type NsktBackendName, type NsktSnapshot, type StepInfo, createBatchSolver, createSolver } from "./solver.js";
 import { energySpectrum } from "./spectrum.js";
 import { SPLITS, type SplitName } from "./splits.js";
 
@@ -130,53 +130,48 @@ export interface RunTrajectoryOptions {
  * final name unless the whole trajectory finished.
  */
 export async function runTrajectory(o: RunTrajectoryOptions): Promise<TrajectoryRecord> {
+  const { params, stem, attrs, ...rest } = o;
+  const [record] = await runTrajectories({ ...rest, members: [{ params, stem, attrs }] });
+  return record!;
+}
+
+export interface RunTrajectoriesOptions extends Omit<RunTrajectoryOptions, "params" | "stem" | "attrs"> {
+  /** Trajectories sharing grid, Re, CFL and forcing (seeds differ), stepped as one batch. */
+  members: readonly { params: NsktParams; stem: string; attrs: Record<string, string | number> }[];
+}
+
+/**
+ * runTrajectory for several trajectories with the same snapshot times, stepped together through
+ * createBatchSolver (one set of GPU dispatches for all on webgpu; each member keeps its own dt, so its values are
+ * those of a run alone). Progress follows the slowest member.
+ */
+export async function runTrajectories(o: RunTrajectoriesOptions): Promise<TrajectoryRecord[]> {
   const started = performance.now();
-  const n = o.params.n;
-  const { createHdf5Writer } = await import("@fieldbench/formats");
+  const n = o.members[0]!.params.n;
   const counts = new Map<SplitName, number>();
   for (const s of o.snapshots) counts.set(s.split, (counts.get(s.split) ?? 0) + 1);
-  const splits = SPLITS.filter((s) => counts.has(s));
-  const staging = join(o.root, `.partial-${o.stem}-${process.pid}`);
-  const hr = await createSolver(o.params, o.backend);
-  const lr = o.lrSize > 0 ? await createSolver({ ...o.params, n: o.lrSize }, o.backend) : undefined;
-  const writers = new Map<SplitName, Awaited<ReturnType<typeof createHdf5Writer>>>();
-  const files = new Map<SplitName, TrajectoryFile>();
-  const statistics: Partial<Record<SplitName, SplitStatistics>> = {};
-  const datasets = lr === undefined ? ["fields", "time"] : ["fields", "LR_fields", "time"];
-  const datasetHashes = new Map<SplitName, Map<string, ReturnType<typeof createSha256>>>();
+  const staging = join(o.root, `.partial-${o.members[0]!.stem}-${process.pid}`);
+  const params = o.members.map((m) => m.params);
+  const hr = await createStepper(params, o.backend);
+  const lr =
+    o.lrSize > 0
+      ? await createStepper(
+          params.map((p) => ({ ...p, n: o.lrSize })),
+          o.backend,
+        )
+      : undefined;
+  const outputs: MemberOutput[] = [];
   let stepMs = 0;
   try {
     await rm(staging, { recursive: true, force: true });
-    for (const split of splits) {
-      await mkdir(join(staging, split), { recursive: true });
-      const writer = await createHdf5Writer(join(staging, split, `${o.stem}.h5`), { ...o.attrs, split });
-      const count = counts.get(split)!;
-      writer.createDataset({ name: "fields", dtype: "float32", shape: [count, 3, n, n] });
-      if (lr !== undefined)
-        writer.createDataset({ name: "LR_fields", dtype: "float32", shape: [count, 3, o.lrSize, o.lrSize] });
-      writer.createDataset({ name: "time", dtype: "float64", shape: [count] });
-      writers.set(split, writer);
-      const file: TrajectoryFile = {
-        split,
-        path: `${split}/${o.stem}.h5`,
-        times: [],
-        sha256: "",
-        valueSha256: [],
-        dataSha256: {},
-        bytes: 0,
-      };
-      if (lr !== undefined) file.lrValueSha256 = [];
-      files.set(split, file);
-      datasetHashes.set(split, new Map(datasets.map((d) => [d, createSha256()])));
-      statistics[split] = emptyStatistics(n);
-    }
+    for (const m of o.members) outputs.push(await openMemberOutput(staging, m.stem, m.attrs, counts, n, o.lrSize));
     const firstTime = o.snapshots[0]?.time ?? 0;
     const endTime = o.snapshots[o.snapshots.length - 1]?.time ?? 0;
     for (let k = 0; k < o.snapshots.length; k++) {
       const { time, split } = o.snapshots[k]!;
       const t0 = performance.now();
       await hr.advanceTo(time, (info) => {
-        if (o.signal?.aborted) throw interrupted(o.stem);
+        if (o.signal?.aborted) throw interrupted(o.members[0]!.stem);
         o.onStep?.({
           ...info,
           phase: k === 0 ? "spin-up" : "sampling",
@@ -187,51 +182,162 @@ export async function runTrajectory(o: RunTrajectoryOptions): Promise<Trajectory
         });
       });
       stepMs += performance.now() - t0;
-      if (lr !== undefined) await lr.advanceTo(time);
-      const file = files.get(split)!;
-      const writer = writers.get(split)!;
-      const hashes = datasetHashes.get(split)!;
-      const local = file.times.length;
-      const values = packSnapshot(await hr.snapshot());
-      writer.writeSlab("fields", local, values);
-      hashes.get("fields")!.update(values);
-      file.valueSha256.push(valueSha256(values));
-      addSnapshot(statistics[split]!, values, await spectrumOf(hr));
-      if (lr !== undefined) {
-        const lrValues = packSnapshot(await lr.snapshot());
-        writer.writeSlab("LR_fields", local, lrValues);
-        hashes.get("LR_fields")!.update(lrValues);
-        file.lrValueSha256?.push(valueSha256(lrValues));
+      if (lr !== undefined) await lr.advanceTo(time, () => {});
+      for (const [member, output] of outputs.entries()) {
+        const values = packSnapshot(await hr.snapshot(member));
+        const lrValues = lr === undefined ? undefined : packSnapshot(await lr.snapshot(member));
+        output.write(split, time, values, lrValues, await spectrumOf(hr, member, n));
       }
-      const timeData = Float64Array.of(time);
-      writer.writeSlab("time", local, timeData);
-      hashes.get("time")!.update(timeData);
-      file.times.push(time);
     }
-    for (const writer of writers.values()) await writer.close();
-    writers.clear();
-    for (const split of splits) {
-      const file = files.get(split)!;
-      const from = join(staging, file.path);
-      for (const [name, h] of datasetHashes.get(split)!) file.dataSha256[name] = h.digest();
-      file.sha256 = await sha256File(from);
-      file.bytes = (await stat(from)).size;
-      await mkdir(join(o.root, split), { recursive: true });
-      await rename(from, join(o.root, file.path));
+    const records: TrajectoryRecord[] = [];
+    for (const [member, output] of outputs.entries()) {
+      records.push({
+        seed: params[member]!.seed,
+        files: await output.finish(staging, o.root),
+        statistics: output.statistics,
+        steps: { hr: hr.steps(member), lr: lr?.steps(member) ?? 0 },
+        // A batch's stepping time is shared by its members.
+        stepSeconds: stepMs / 1000 / outputs.length,
+        wallSeconds: (performance.now() - started) / 1000 / outputs.length,
+      });
     }
+    return records;
   } finally {
-    for (const writer of writers.values()) await writer.abort().catch(() => {});
+    for (const output of outputs) await output.abort();
     await rm(staging, { recursive: true, force: true });
     hr.dispose();
     lr?.dispose();
   }
+}
+
+/** One solver or a batch behind one shape: per-step callbacks, member-indexed reads. */
+interface Stepper {
+  advanceTo(target: number, onStep: (info: StepInfo) => void): Promise<void>;
+  snapshot(member: number): Promise<NsktSnapshot>;
+  spectrum(member: number): Promise<{ re: Float64Array; im: Float64Array }>;
+  steps(member: number): number;
+  dispose(): void;
+}
+
+async function createStepper(params: readonly NsktParams[], backend: NsktBackendName): Promise<Stepper> {
+  if (params.length === 1) {
+    // A single solver reports every step (a CPU batch reports only when all its members arrive).
+    const s = await createSolver(params[0]!, backend);
+    return {
+      advanceTo: (target, onStep) => s.advanceTo(target, onStep),
+      snapshot: () => s.snapshot(),
+      spectrum: () => s.spectrum(),
+      steps: () => s.steps,
+      dispose: () => s.dispose(),
+    };
+  }
+  const b = await createBatchSolver(params, backend);
   return {
-    seed: o.params.seed,
-    files: splits.map((s) => files.get(s)!),
+    advanceTo: (target, onStep) =>
+      b.advanceTo(target, (p) => {
+        const slowest = p.remaining.indexOf(Math.max(...p.remaining));
+        onStep({ dt: p.dt[slowest]!, time: target - p.remaining[slowest]!, speed: p.speed[slowest]! });
+      }),
+    snapshot: (member) => b.snapshot(member),
+    spectrum: (member) => b.spectrum(member),
+    steps: (member) => b.steps()[member]!,
+    dispose: () => b.dispose(),
+  };
+}
+
+/** One trajectory's files under staging: a writer per split, value checksums and statistics as snapshots come. */
+interface MemberOutput {
+  statistics: Partial<Record<SplitName, SplitStatistics>>;
+  write(
+    split: SplitName,
+    time: number,
+    values: Float32Array,
+    lrValues: Float32Array | undefined,
+    spectrum: Float64Array,
+  ): void;
+  /** Closes the files, hashes them and renames them into root; returns their records. */
+  finish(staging: string, root: string): Promise<TrajectoryFile[]>;
+  abort(): Promise<void>;
+}
+
+async function openMemberOutput(
+  staging: string,
+  stem: string,
+  attrs: Record<string, string | number>,
+  counts: ReadonlyMap<SplitName, number>,
+  n: number,
+  lrSize: number,
+): Promise<MemberOutput> {
+  const { createHdf5Writer } = await import("@fieldbench/formats");
+  const splits = SPLITS.filter((s) => counts.has(s));
+  const datasets = lrSize > 0 ? ["fields", "LR_fields", "time"] : ["fields", "time"];
+  const writers = new Map<SplitName, Awaited<ReturnType<typeof createHdf5Writer>>>();
+  const files = new Map<SplitName, TrajectoryFile>();
+  const hashes = new Map<SplitName, Map<string, ReturnType<typeof createSha256>>>();
+  const statistics: Partial<Record<SplitName, SplitStatistics>> = {};
+  for (const split of splits) {
+    await mkdir(join(staging, split), { recursive: true });
+    const writer = await createHdf5Writer(join(staging, split, `${stem}.h5`), { ...attrs, split });
+    writers.set(split, writer);
+    const count = counts.get(split)!;
+    writer.createDataset({ name: "fields", dtype: "float32", shape: [count, 3, n, n] });
+    if (lrSize > 0) writer.createDataset({ name: "LR_fields", dtype: "float32", shape: [count, 3, lrSize, lrSize] });
+    writer.createDataset({ name: "time", dtype: "float64", shape: [count] });
+    const file: TrajectoryFile = {
+      split,
+      path: `${split}/${stem}.h5`,
+      times: [],
+      sha256: "",
+      valueSha256: [],
+      dataSha256: {},
+      bytes: 0,
+    };
+    if (lrSize > 0) file.lrValueSha256 = [];
+    files.set(split, file);
+    hashes.set(split, new Map(datasets.map((d) => [d, createSha256()])));
+    statistics[split] = emptyStatistics(n);
+  }
+  return {
     statistics,
-    steps: { hr: hr.steps, lr: lr?.steps ?? 0 },
-    stepSeconds: stepMs / 1000,
-    wallSeconds: (performance.now() - started) / 1000,
+    write(split, time, values, lrValues, spectrum) {
+      const file = files.get(split)!;
+      const writer = writers.get(split)!;
+      const h = hashes.get(split)!;
+      const local = file.times.length;
+      writer.writeSlab("fields", local, values);
+      h.get("fields")!.update(values);
+      file.valueSha256.push(valueSha256(values));
+      addSnapshot(statistics[split]!, values, spectrum);
+      if (lrValues !== undefined) {
+        writer.writeSlab("LR_fields", local, lrValues);
+        h.get("LR_fields")!.update(lrValues);
+        file.lrValueSha256?.push(valueSha256(lrValues));
+      }
+      const timeData = Float64Array.of(time);
+      writer.writeSlab("time", local, timeData);
+      h.get("time")!.update(timeData);
+      file.times.push(time);
+    },
+    async finish(stagingRoot, root) {
+      for (const writer of writers.values()) await writer.close();
+      writers.clear();
+      const out: TrajectoryFile[] = [];
+      for (const split of splits) {
+        const file = files.get(split)!;
+        const from = join(stagingRoot, file.path);
+        for (const [name, h] of hashes.get(split)!) file.dataSha256[name] = h.digest();
+        file.sha256 = await sha256File(from);
+        file.bytes = (await stat(from)).size;
+        await mkdir(join(root, split), { recursive: true });
+        await rename(from, join(root, file.path));
+        out.push(file);
+      }
+      return out;
+    },
+    async abort() {
+      for (const writer of writers.values()) await writer.abort().catch(() => {});
+      writers.clear();
+    },
   };
 }
 
@@ -249,9 +355,9 @@ export function packSnapshot(s: NsktSnapshot): Float32Array {
   return out;
 }
 
-async function spectrumOf(solver: NsktSolver): Promise<Float64Array> {
-  const { re, im } = await solver.spectrum();
-  return energySpectrum(re, im, solver.n);
+async function spectrumOf(stepper: Stepper, member: number, n: number): Promise<Float64Array> {
+  const { re, im } = await stepper.spectrum(member);
+  return energySpectrum(re, im, n);
 }
 
 export function emptyStatistics(n: number): SplitStatistics {
