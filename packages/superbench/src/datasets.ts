@@ -170,21 +170,11 @@ export const DATASETS: readonly DatasetSpec[] = [
 
 function fbRelease(key: string, re: number, placeholder: { mean: number[]; std: number[] }): DatasetSpec {
   return {
-    key,
+    ...nskt(key, `fieldbench NSKT Re = ${re} release fb-v1 (2048^2, independent trajectories)`, placeholder, 4),
     version: "fb-v1",
-    title: `fieldbench NSKT Re = ${re} release fb-v1 (2048^2, independent trajectories)`,
-    family: "nskt",
-    channels: NSKT_CHANNELS,
-    hr: [2048, 2048],
-    storedRows: 2048,
-    ...placeholder,
     // Default size: 20 train trajectories x 10, valid 2 x (10 + 10), test 4 x (10 + 10); --release-size superbench
     // makes SuperBench's 1000 / 200 / 200.
     splitSizes: { train: 200, valid: 40, test: 80 },
-    bicubicMethod: "bicubic-aa",
-    lrSimScale: 4,
-    gridSpacing: NSKT_H,
-    dataRange: 8,
     source: `fieldbench datagen release ${key}: 2-D Kraichnan turbulence, Re ${re}, 2048^2 (z-score constants are placeholders until the GPU run)`,
   };
 }

@@ -7,12 +7,11 @@ import { openGpuDevice } from "./webgpu/device.js";
 
 // Release generation through the WebGPU batch solver on a real Vulkan device (Mesa's lavapipe in CI, the GPU on
 // the GPU machine): the same command twice gives bit-identical values, and so does another batch size.
-const adapter = await openGpuDevice().then(
-  () => true,
-  () => false,
+/** Why this file is skipped here, or undefined when a WebGPU device opens (a GPU, or lavapipe). */
+const noDevice = await openGpuDevice().then(
+  () => undefined,
+  (err: Error) => `skipped: ${err.message} (\`npm run test:system-deps\` installs Mesa's lavapipe)`,
 );
-const NO_ADAPTER =
-  "skipped: no WebGPU adapter (no GPU and no Vulkan driver; `npm run test:system-deps` installs Mesa's lavapipe)";
 const root = mkdtempSync(join(tmpdir(), "nskt-release-gpu-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -24,7 +23,7 @@ const options = {
   backend: "webgpu",
 } as const;
 
-describe.skipIf(!adapter)(`generateRelease on WebGPU ${adapter ? "" : NO_ADAPTER}`, () => {
+describe.skipIf(noDevice !== undefined)(`generateRelease on WebGPU ${noDevice ?? ""}`, () => {
   it("regenerates bit-identical values, batched in 2s or one trajectory at a time", async () => {
     // Generated twice in one run: once with the 2 train trajectories in one batch, once one at a time.
     const a = await generateRelease({ ...options, out: join(root, "a"), batch: 2 });
