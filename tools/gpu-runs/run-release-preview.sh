@@ -1,6 +1,6 @@
 #!/bin/bash
 # Release machinery on the H200 (issue 17): `fieldbench datasets generate nskt --release nskt16k-fb-v1` at 2048²
-# with 2 train, 1 valid and 1 test trajectory (70 snapshots; the release's placeholder parameters), generated twice
+# with 2 train, 1 valid and 1 test trajectory (70 snapshots; the release's calibrated parameters), generated twice
 # through the bundled CLI: the 2 train trajectories as one batch (--batch 2), then one trajectory at a time
 # (--batch 1). The values must be bit-identical; the cards give time per step and per snapshot.
 # Bundle: bash tools/bundle-gpu.sh packages/cli/src/bin.ts; run with carry [".device"]:

@@ -66,6 +66,7 @@ export {
   planTrajectory,
   shardPlan,
   snapshotTime,
+  windowsFrom,
   type NsktRelease,
   type NsktReleaseParams,
   type PlannedSnapshot,

@@ -17,6 +17,7 @@ import {
   planRelease,
   planTrajectory,
   shardPlan,
+  windowsFrom,
 } from "./release.js";
 import type { NsktBackendName } from "./solver.js";
 import { SPLITS, type SplitName } from "./splits.js";
@@ -33,10 +34,14 @@ import {
   stepProgress,
 } from "./trajectory.js";
 
-/** Parameters a caller may change (tests and previews run small grids); a changed set is not the release. */
-export type ReleaseOverrides = Partial<
-  Pick<NsktReleaseParams, "size" | "lrFactor" | "k0" | "cfl" | "tStart" | "interval">
->;
+/**
+ * Parameters a caller may change (tests and previews run small grids and short times); a changed set is not the
+ * release. tStart and interval place snapshot k at tStart + k interval (windowsFrom); give both or neither.
+ */
+export type ReleaseOverrides = Partial<Pick<NsktReleaseParams, "size" | "lrFactor" | "k0" | "cfl">> & {
+  tStart?: number;
+  interval?: number;
+};
 
 export interface GenerateReleaseOptions {
   release: NsktRelease | string;
@@ -109,9 +114,24 @@ interface Resolved {
 
 function resolve(o: Pick<GenerateReleaseOptions, "release" | "size" | "backend" | "overrides">): Resolved {
   const release = typeof o.release === "string" ? getRelease(o.release) : o.release;
-  const overrides = Object.fromEntries(Object.entries(o.overrides ?? {}).filter(([, v]) => v !== undefined));
-  const params: NsktReleaseParams = { ...release.params, ...overrides };
-  const official = Object.entries(overrides).every(([k, v]) => release.params[k as keyof NsktReleaseParams] === v);
+  const { tStart, interval, ...rest } = o.overrides ?? {};
+  const overrides = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  if ((tStart === undefined) !== (interval === undefined)) {
+    throw new FieldbenchError(
+      "BAD_USAGE",
+      "a release preview needs both a first snapshot time and an interval, or neither",
+    );
+  }
+  for (const [name, v] of [
+    ["t-start", tStart],
+    ["interval", interval],
+  ] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      throw new FieldbenchError("INVALID_VALUE", `${name} must be > 0, got ${v}`);
+  }
+  const times = tStart === undefined || interval === undefined ? {} : windowsFrom(release, tStart, interval);
+  const params: NsktReleaseParams = { ...release.params, ...overrides, ...times };
+  const official = JSON.stringify(params) === JSON.stringify(release.params);
   validateParams(hrParams(params, 0));
   const lrSize = params.lrFactor > 0 ? params.size / params.lrFactor : 0;
   if (params.lrFactor > 0 && !(Number.isInteger(lrSize) && lrSize >= 16)) {
@@ -119,11 +139,6 @@ function resolve(o: Pick<GenerateReleaseOptions, "release" | "size" | "backend" 
       "INVALID_VALUE",
       `size ${params.size} / lr factor ${params.lrFactor} must be a whole grid of at least 16`,
     );
-  }
-  for (const key of ["tStart", "interval"] as const) {
-    if (!(Number.isFinite(params[key]) && params[key] > 0)) {
-      throw new FieldbenchError("INVALID_VALUE", `${key} must be > 0, got ${params[key]}`);
-    }
   }
   const backend = o.backend ?? "cpu";
   const size = o.size ?? "default";
@@ -437,7 +452,7 @@ function regenerateCommand(r: Resolved): string {
   const size = r.sizeName === "custom" ? "" : ` --release-size ${r.sizeName}`;
   const overrides = r.official
     ? ""
-    : ` --size ${p.size} --lr-factor ${p.lrFactor} --k0 ${p.k0} --cfl ${p.cfl} --t-start ${p.tStart} --interval ${p.interval}`;
+    : ` --size ${p.size} --lr-factor ${p.lrFactor} --k0 ${p.k0} --cfl ${p.cfl} --t-start ${p.window[0]} --interval ${(p.window[1] - p.window[0]) / (r.release.windowSnapshots - 1)}`;
   return `${base}${size}${overrides} [--shard i/n for each i]`;
 }
 

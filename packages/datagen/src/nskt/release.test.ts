@@ -56,14 +56,20 @@ describe("planRelease", () => {
       plan.flatMap((t) => t.snapshots.filter((s) => s.split === split).map((s) => s.time));
     const train = times("train");
     const [lo, hi] = [Math.min(...train), Math.max(...train)];
-    // Window: tStart .. tStart + 9 interval, the same ten times for every trajectory.
-    expect(lo).toBe(r.params.tStart);
-    expect(hi).toBeCloseTo(r.params.tStart + 9 * r.params.interval, 12);
+    // Window: the calibration's [2.5, 3.5], ten times 1/9 apart, the same for every trajectory.
+    expect(lo).toBe(2.5);
+    expect(hi).toBe(3.5);
+    expect(new Set(train).size).toBe(10);
+    expect(train[1]! - train[0]!).toBeCloseTo(1 / 9, 12);
     for (const t of [...times("test_1"), ...times("valid_1")]) {
       expect(t).toBeGreaterThanOrEqual(lo);
       expect(t).toBeLessThanOrEqual(hi);
     }
-    for (const t of [...times("test_2"), ...times("valid_2")]) expect(t).toBeGreaterThan(hi);
+    // Later times: ten in (3.5, 4.5], 0.1 apart.
+    const later = times("test_2");
+    for (const t of [...later, ...times("valid_2")]) expect(t).toBeGreaterThan(hi);
+    expect(Math.min(...later)).toBeCloseTo(3.6, 12);
+    expect(Math.max(...later)).toBeCloseTo(4.5, 12);
   });
 
   it("a superbench-size release extends the default one: the default trajectories are among its first", () => {

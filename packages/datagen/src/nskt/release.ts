@@ -1,11 +1,11 @@
 import { FieldbenchError } from "@fieldbench/core";
-import type { NsktParams } from "./params.js";
+import { NSKT_CALIBRATION, type NsktParams } from "./params.js";
 import type { SplitName } from "./splits.js";
 
 /**
- * The generator parameters of a release: everything that decides the values except the trajectory's seed.
- * This object is shared with the GPU solver work (calibration to SuperBench's published difficulty): the numbers
- * below are the pre-calibration defaults of `datasets generate nskt` until `calibrated` is true.
+ * The generator parameters of a release: everything that decides the values except the trajectory's seed. The
+ * physics and the time windows are NSKT_CALIBRATION's (params.ts: matched to SuperBench's bicubic RFNE and channel
+ * stds at 2048^2, packages/datagen/reports/nskt-calibration.md).
  */
 export interface NsktReleaseParams {
   re: number;
@@ -15,12 +15,14 @@ export interface NsktReleaseParams {
   lrFactor: number;
   k0: number;
   cfl: number;
-  /** Spin-up: simulated time before the first snapshot. */
-  tStart: number;
-  /** Simulated time between consecutive snapshots of one trajectory. */
-  interval: number;
+  /**
+   * Training window [first, last] (inclusive; the spin-up runs to `first`): train, valid_1 and test_1 snapshots
+   * are spread evenly over it. Later snapshots (valid_2, test_2) are spread evenly over (window[1], extrapolation].
+   */
+  window: readonly [number, number];
+  extrapolationEnd: number;
   forcing?: NsktParams["forcing"];
-  /** False while the values are placeholders, not yet matched to SuperBench's bicubic RFNE and channel stds. */
+  /** True once the values are matched to SuperBench's published difficulty. */
   calibrated: boolean;
 }
 
@@ -61,14 +63,14 @@ export const GROUP_SEED_BASE = { train: 1000, valid: 2000, test: 3000 } as const
 /** Seeds below this are the releases' own; held-out trajectories must use others. */
 export const RELEASE_SEED_END = 4000;
 
-const PLACEHOLDER: Omit<NsktReleaseParams, "re"> = {
-  size: 2048,
+const CALIBRATED: Omit<NsktReleaseParams, "re"> = {
+  size: NSKT_CALIBRATION.size,
   lrFactor: 4,
-  k0: 10,
-  cfl: 0.5,
-  tStart: 1,
-  interval: 0.1,
-  calibrated: false,
+  k0: NSKT_CALIBRATION.k0,
+  cfl: NSKT_CALIBRATION.cfl,
+  window: NSKT_CALIBRATION.window,
+  extrapolationEnd: NSKT_CALIBRATION.extrapolation[1],
+  calibrated: true,
 };
 
 function release(key: string, re: number): NsktRelease {
@@ -76,7 +78,7 @@ function release(key: string, re: number): NsktRelease {
     key,
     version: "fb-v1",
     title: `fieldbench NSKT Re = ${re}, 2048^2, many independent trajectories (release fb-v1)`,
-    params: { ...PLACEHOLDER, re },
+    params: { ...CALIBRATED, re },
     windowSnapshots: 10,
     laterSnapshots: 10,
     trajectories: {
@@ -103,7 +105,7 @@ export function getRelease(key: string): NsktRelease {
 export type TrajectoryGroup = keyof TrajectoryCounts;
 
 export interface PlannedSnapshot {
-  /** Position in the trajectory (0 = first snapshot, at tStart). */
+  /** Position in the trajectory (0 = first snapshot, at the window's start). */
   index: number;
   time: number;
   split: SplitName;
@@ -123,9 +125,29 @@ const GROUP_SPLITS: Record<TrajectoryGroup, readonly [SplitName, SplitName | und
   test: ["test_1", "test_2"],
 };
 
-/** Snapshot k of any trajectory is at tStart + k interval: the window is k < windowSnapshots. */
-export function snapshotTime(p: Pick<NsktReleaseParams, "tStart" | "interval">, k: number): number {
-  return p.tStart + k * p.interval;
+/**
+ * Time of snapshot k of a trajectory: k < windowSnapshots spread evenly over the window, inclusive (10 snapshots in
+ * [2.5, 3.5]: 1/9 apart); the later ones evenly over (window end, extrapolationEnd] (10 in (3.5, 4.5]: 0.1 apart).
+ */
+export function snapshotTime(r: Pick<NsktRelease, "params" | "windowSnapshots" | "laterSnapshots">, k: number): number {
+  const [first, last] = r.params.window;
+  if (k < r.windowSnapshots) {
+    return r.windowSnapshots === 1 ? first : first + (k * (last - first)) / (r.windowSnapshots - 1);
+  }
+  return last + ((k - r.windowSnapshots + 1) * (r.params.extrapolationEnd - last)) / r.laterSnapshots;
+}
+
+/**
+ * Window and extrapolation end from a first snapshot time and a spacing, for previews that set both (`--t-start`,
+ * `--interval`): snapshot k at tStart + k interval, the window's last at k = windowSnapshots - 1.
+ */
+export function windowsFrom(
+  r: Pick<NsktRelease, "windowSnapshots" | "laterSnapshots">,
+  tStart: number,
+  interval: number,
+): Pick<NsktReleaseParams, "window" | "extrapolationEnd"> {
+  const last = tStart + (r.windowSnapshots - 1) * interval;
+  return { window: [tStart, last], extrapolationEnd: last + r.laterSnapshots * interval };
 }
 
 /**
@@ -155,7 +177,7 @@ export function planTrajectory(r: NsktRelease, group: TrajectoryGroup, seed: num
   const snapshots: PlannedSnapshot[] = [];
   for (let k = 0; k < total; k++) {
     const split = k < r.windowSnapshots ? inWindow : (later as SplitName);
-    snapshots.push({ index: k, time: snapshotTime(r.params, k), split });
+    snapshots.push({ index: k, time: snapshotTime(r, k), split });
   }
   return { seed, group, snapshots, endTime: snapshots[snapshots.length - 1]!.time };
 }
