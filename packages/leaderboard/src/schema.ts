@@ -43,6 +43,11 @@ export const resultSchema = z.object({
     version: z.string().min(1),
     /** sha256 over "<split>/<file> <sha256 of file>\n" lines of the test split files, sorted. */
     checksum: sha256Hex,
+    /**
+     * For generated datasets whose card lists value checksums (fieldbench releases): sha256 over the test snapshots'
+     * float32 values (datagen's datasetValueChecksum), the same on every copy however HDF5 wrote the bytes.
+     */
+    valueChecksum: sha256Hex.optional(),
     channels: z.array(z.string()).min(1),
   }),
   task: z.object({

@@ -17,3 +17,4 @@ export * from "./dataset-tools.js";
 export * from "./held-out.js";
 export * from "./intake.js";
 export { probeSandbox } from "./sandbox.js";
+export * from "./data-card.js";

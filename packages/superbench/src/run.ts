@@ -10,10 +10,12 @@ import {
   type ProgressMode,
   writeFileAtomic,
 } from "@fieldbench/core";
+import { valueSha256 } from "@fieldbench/datagen";
 import { aggregateScores, type SnapshotScore } from "@fieldbench/metrics";
 import { createModel } from "@fieldbench/models";
 import { parseResult, type SuperbenchResult } from "@fieldbench/leaderboard";
 import { DEFAULT_DATASET, type DatasetSpec, TEST_SPLITS, type TestSplit, getDataset } from "./datasets.js";
+import { type DataCard, expectedValueChecksums, readDataCard, specFromCard } from "./data-card.js";
 import { type MetricMode, evaluateSnapshot } from "./evaluate.js";
 import { type SplitReader, checksumSplits, openSplit } from "./reader.js";
 import { SPEC_VERSION, describeHardware, harnessVersion, runIdentity, splitResult } from "./results.js";
@@ -58,7 +60,7 @@ export function embeddedDataRoot(key: string): string {
   return fileURLToPath(new URL(`../../../datasets/embedded/${key}`, import.meta.url));
 }
 
-function resolveDataRoot(spec: DatasetSpec, data: string | undefined, cwd: string): string {
+function resolveDataRoot(spec: DatasetSpec | undefined, data: string | undefined, cwd: string): string {
   if (data !== undefined) {
     const root = resolve(cwd, data);
     if (!existsSync(root))
@@ -69,6 +71,7 @@ function resolveDataRoot(spec: DatasetSpec, data: string | undefined, cwd: strin
       );
     return root;
   }
+  if (spec === undefined) throw new FieldbenchError("INTERNAL", "no dataset to find the embedded copy of");
   const embedded = embeddedDataRoot(spec.key);
   if (!existsSync(embedded)) {
     throw new FieldbenchError(
@@ -93,7 +96,13 @@ function selectIndices(length: number, limit: number | undefined, shard: RunOpti
 export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcome> {
   const started = Date.now();
   const cwd = options.cwd ?? process.cwd();
-  const spec = getDataset(options.dataset ?? DEFAULT_DATASET);
+  const card =
+    options.data === undefined ? undefined : await readDataCard(resolveDataRoot(undefined, options.data, cwd));
+  // A generated folder whose card states its grid and constants scores as itself, registered or not.
+  const spec =
+    options.dataset === undefined && card !== undefined
+      ? specFromCard(card)
+      : getDataset(options.dataset ?? DEFAULT_DATASET);
   const task = resolveTask(options.task ?? DEFAULT_TASK, spec);
   const mode = options.mode ?? "default";
   const model = await createModel(options.model ?? DEFAULT_MODEL, {
@@ -112,6 +121,7 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
     for (const split of TEST_SPLITS)
       readers.push(await openSplit(root, split, spec, { needLr: task.degradation === "lrsim" }));
     const checksum = await checksumSplits(root, TEST_SPLITS);
+    const expectedValues = card === undefined ? undefined : valueChecksumsFor(card, readers);
     const plan = readers.map((r) => ({ reader: r, indices: selectIndices(r.length, options.limit, options.shard) }));
     const runKey = sha256Bytes(
       JSON.stringify({
@@ -152,6 +162,7 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
         }
         const t0 = Date.now();
         const hr = await reader.readHr(index);
+        checkValues(expectedValues, reader, index, hr);
         const lr = task.degradation === "lrsim" ? await reader.readLr(index) : undefined;
         const score = await evaluateSnapshot(
           model,
@@ -181,8 +192,14 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
       splits[reader.split as TestSplit] = splitResult(aggregate, scored);
     }
     const previousSeconds = previous.reduce((s, r) => s + r.seconds, 0);
+    const identity = runIdentity(spec, task, mode, checksum);
     const result: SuperbenchResult = {
-      ...runIdentity(spec, task, mode, checksum),
+      ...identity,
+      // A generated dataset whose card lists value checksums: the values scored are the card's, so record its.
+      dataset: {
+        ...identity.dataset,
+        ...(expectedValues === undefined ? {} : { valueChecksum: card!.dataset.testValueSha256 }),
+      },
       model: { name: model.name, version: model.version, integrity: model.integrity, parameters: model.parameters },
       splits,
       ...(options.limit === undefined && options.shard === undefined
@@ -206,5 +223,44 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
     return { result, table: formatResultTable(result), outPath, resumed, computed };
   } finally {
     await Promise.all(readers.map((r) => r.close()));
+  }
+}
+
+/**
+ * The card's value checksums per test split, when it lists them for every snapshot the folder holds: a result on
+ * such a dataset records the card's test value checksum, and each scored snapshot is checked against it.
+ */
+function valueChecksumsFor(card: DataCard, readers: readonly SplitReader[]): Map<string, string[]> | undefined {
+  const out = new Map<string, string[]>();
+  for (const reader of readers) {
+    const expected = expectedValueChecksums(card, reader.split);
+    if (expected.length === 0) return undefined;
+    if (expected.length !== reader.length) {
+      throw new FieldbenchError(
+        "SHAPE_MISMATCH",
+        `${reader.dir}: ${reader.length} snapshots, but ${card.path} lists ${expected.length}`,
+        { path: reader.dir },
+      );
+    }
+    out.set(reader.split, expected);
+  }
+  return out;
+}
+
+function checkValues(
+  expected: Map<string, string[]> | undefined,
+  reader: SplitReader,
+  index: number,
+  hr: Float32Array,
+) {
+  const want = expected?.get(reader.split)?.[index];
+  if (want === undefined) return;
+  const got = valueSha256(hr);
+  if (got !== want) {
+    throw new FieldbenchError(
+      "CORRUPT_FILE",
+      `${reader.split} snapshot ${index}: values differ from the card (sha256 ${got.slice(0, 12)}..., card ${want.slice(0, 12)}...); run fieldbench datasets verify`,
+      { path: reader.dir },
+    );
   }
 }

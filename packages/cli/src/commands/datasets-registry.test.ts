@@ -25,6 +25,8 @@ describe("fieldbench datasets list / info", () => {
       "cosmo_sim_8",
       "era5",
       "nskt_mini",
+      "nskt16k-fb-v1",
+      "nskt32k-fb-v1",
     ]);
     expect(rows.filter((d) => d.embedded).map((d) => d.key)).toEqual(["nskt_mini"]);
     expect(rows.find((d) => d.key === "era5")?.channels).toEqual(["ke_10m", "t2m", "tcwv"]);

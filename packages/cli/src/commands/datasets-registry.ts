@@ -58,31 +58,55 @@ export function registerDatasetsInfo(datasets: Command, io: CliIo): void {
 export function registerDatasetsVerify(datasets: Command, io: CliIo): void {
   datasets
     .command("verify")
-    .argument("<key>", "the dataset the folder should hold")
-    .description("check a SuperBench-layout folder against a dataset spec and its published test checksum")
+    .argument("[key]", "the dataset the folder should hold (optional when --data has a card.json)")
+    .description(
+      "check a SuperBench-layout folder against a dataset spec, its published checksum and its card's values",
+    )
     .option("--data <dir>", "the folder (train/ valid_1/ valid_2/ test_1/ test_2/); default: the shipped copy")
+    .option(
+      "--statistics",
+      "data generated elsewhere: report differing values, and compare each split's moments and energy spectrum with the card's",
+    )
     .option("--json", "print one JSON document")
     .addHelpText(
       "after",
-      "\nExit codes: 0 the folder is the dataset, 1 it differs (the problems are listed), 2 bad usage.",
+      "\nA generated folder (card.json with value checksums) has every snapshot's float32 values checked against the\n" +
+        "card: sha256 of the values, so HDF5's own bytes do not matter. The same command on the same GPU and Dawn\n" +
+        "version regenerates the same values; other hardware does not, and --statistics then checks channel means\n" +
+        "(within 0.05 std), stds (10%) and the mean energy spectrum (0.1 log10 RMS) instead.\n" +
+        "Exit codes: 0 the folder is the dataset, 1 it differs (the problems are listed), 2 bad usage.\n" +
+        "Examples:\n" +
+        "  fieldbench datasets verify nskt_16k --data ./nskt_16k\n" +
+        "  fieldbench datasets verify nskt16k-fb-v1 --data ./nskt16k-fb-v1\n" +
+        "  fieldbench datasets verify --data ./my-regenerated-release --statistics --json",
     )
-    .action(async (key: string, options: { data?: string; json?: boolean }) => {
+    .action(async (key: string | undefined, options: { data?: string; statistics?: boolean; json?: boolean }) => {
       const superbench = await import("@fieldbench/superbench");
-      superbench.getDataset(key);
-      const root = options.data === undefined ? superbench.embeddedDataRoot(key) : resolve(io.cwd, options.data);
-      const report = await superbench.verifyDataset(key, root);
+      if (key !== undefined) superbench.getDataset(key);
+      if (key === undefined && options.data === undefined) {
+        throw new FieldbenchError("BAD_USAGE", "datasets verify needs a dataset KEY or --data DIR with a card.json");
+      }
+      const root = options.data === undefined ? superbench.embeddedDataRoot(key!) : resolve(io.cwd, options.data);
+      const report = await superbench.verifyDataset(key, root, { statistics: options.statistics === true });
       if (options.json) printJson(io, report);
       else {
         for (const s of report.splits)
           printLine(io, `${s.split.padEnd(8)} ${s.files} file(s), ${s.snapshots} snapshot(s)`);
         if (report.checksum) printLine(io, `test checksum ${report.checksum}`);
+        for (const s of report.statistics ?? []) {
+          printLine(
+            io,
+            `${s.split.padEnd(8)} mean shift ${s.meanShift.toFixed(4)} std, std ${(100 * s.stdRelative).toFixed(2)}%, spectrum ${s.spectrumLog10Rms.toFixed(4)} log10 RMS: ${s.ok ? "within tolerance" : "OUTSIDE tolerance"}`,
+          );
+        }
+        if (report.summary) printLine(io, report.summary);
         for (const p of report.problems) printLine(io, `problem: ${p}`);
-        printLine(io, report.ok ? `${key}: ok` : `${key}: ${report.problems.length} problem(s)`);
+        printLine(io, report.ok ? `${report.key}: ok` : `${report.key}: ${report.problems.length} problem(s)`);
       }
       if (!report.ok)
         throw new FieldbenchError(
           "WORK_FAILED",
-          `${root} is not a complete ${key} (${report.problems.length} problem(s))`,
+          `${root} is not a complete ${report.key} (${report.problems.length} problem(s))`,
         );
     });
 }

@@ -23,7 +23,10 @@ export function registerRun(program: Command, io: CliIo): void {
     .command("run")
     .argument("<suite>", "the suite to run: superbench")
     .description("score a super-resolution model on a suite's test splits (test_1 and test_2, reported separately)")
-    .option("--dataset <key>", datasetKeys().join(", "), DEFAULT_DATASET)
+    .option(
+      "--dataset <key>",
+      `${datasetKeys().join(", ")}; default: the one --data's card.json describes, else ${DEFAULT_DATASET}`,
+    )
     .option(
       "--task <name>",
       "bicubic-x8, bicubic-x16, uniform-x8, noisy-uniform-5-x8, noisy-uniform-10-x8, lrsim",
@@ -32,7 +35,7 @@ export function registerRun(program: Command, io: CliIo): void {
     .option("--model <name>", `${modelNames().join(", ")}, or a model package directory`, "bicubic")
     .option(
       "--data <dir>",
-      "a SuperBench dataset folder (train/ valid_1/ valid_2/ test_1/ test_2/ of .h5 files); default: the embedded nskt_mini sample",
+      "a SuperBench dataset folder (train/ valid_1/ valid_2/ test_1/ test_2/ of .h5 files); a generated one with a card.json scores at any size without --dataset; default: the embedded nskt_mini sample",
     )
     .option("--limit <n>", "score only the first N snapshots of each test split")
     .option("--shard <i/n>", "score only snapshots whose index % n == i (merge shards later)")
@@ -55,7 +58,8 @@ export function registerRun(program: Command, io: CliIo): void {
         "  fieldbench run superbench                                  # bicubic x8 on the embedded sample (seconds)\n" +
         "  fieldbench run superbench --mode compat --model bicubic-superbench\n" +
         "  fieldbench run superbench --dataset nskt_16k --data /data/superbench_v2/nskt_16k --task bicubic-x16\n" +
-        "  fieldbench run superbench --dataset era5 --data /data/era5 --limit 20 --shard 0/4 --out r0.json",
+        "  fieldbench run superbench --dataset era5 --data /data/era5 --limit 20 --shard 0/4 --out r0.json\n" +
+        "  fieldbench run superbench --data ./gen512 --mode compat --model bicubic-superbench   # any generated set",
     )
     .action(async (suite: string, flags: RunFlags) => runCommand(suite, flags, io));
 }
@@ -68,7 +72,7 @@ function parseLimit(text: string | undefined): number | undefined {
   return n;
 }
 
-function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+export function parseShard(text: string | undefined): { index: number; count: number } | undefined {
   if (text === undefined) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const index = Number(m?.[1]);

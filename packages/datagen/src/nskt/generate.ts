@@ -1,9 +1,17 @@
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FieldbenchError, checkAllocation, createSha256, sha256File } from "@fieldbench/core";
+import { FieldbenchError, checkAllocation } from "@fieldbench/core";
+import { type CardDataset, cardDataset } from "./card.js";
 import { DEFAULT_CFL, DEFAULT_K0, type NsktParams, validateParams } from "./params.js";
-import { type NsktBackendName, type NsktSnapshot, createSolver } from "./solver.js";
+import type { NsktBackendName } from "./solver.js";
 import { SPLITS, type SplitName, assignSplits } from "./splits.js";
+import {
+  type GenerationProgress,
+  type TrajectoryFile,
+  type TrajectoryRecord,
+  runTrajectory,
+  stepProgress,
+} from "./trajectory.js";
 
 export const GENERATOR_VERSION = "nskt-1.0.0 (@fieldbench/datagen 0.1.0; pseudo-spectral, SSP-RK3, 2/3 rule)";
 
@@ -30,17 +38,13 @@ export interface GenerateNsktOptions {
   forcing?: NsktParams["forcing"];
   /** Called after every snapshot (done of total) and, with step info, while stepping. */
   onProgress?: (done: number, total: number, status: string) => void;
+  /** Called at every HR step from the first one (spin-up included), with ETAs. */
+  onStep?: (progress: GenerationProgress) => void;
 }
 
-export interface GeneratedFile {
-  split: SplitName;
-  path: string;
+/** A written file: its sha256, the values' sha256 per dataset and per snapshot (identical when rerun). */
+export interface GeneratedFile extends TrajectoryFile {
   snapshots: number;
-  /** sha256 of the file's bytes (HDF5 stores modification times, so it changes from one run to the next). */
-  sha256: string;
-  /** sha256 of each dataset's values (C order, little-endian): identical whenever the same command is rerun. */
-  dataSha256: Record<string, string>;
-  bytes: number;
 }
 
 export interface NsktCard {
@@ -51,6 +55,8 @@ export interface NsktCard {
   axisConvention: string;
   splits: Record<SplitName, { snapshots: number; times: number[] }>;
   files: GeneratedFile[];
+  /** Size, channels, z-score constants (train split) and value checksum: what `run superbench --data` reads. */
+  dataset: CardDataset;
   steps: { hr: number; lr: number };
   wallSeconds: number;
   msPerStep: number;
@@ -87,94 +93,43 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
     );
   }
   checkAllocation(o.size * o.size * 3, 4, `one ${o.size}x${o.size} snapshot`);
-  const { createHdf5Writer } = await import("@fieldbench/formats");
   const started = performance.now();
-  const hr = await createSolver(hrParams, o.backend);
-  const lr = o.lrFactor > 0 ? await createSolver({ ...hrParams, n: lrSize }, o.backend) : undefined;
   const staging = `${o.out}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
-  const counts = new Map<SplitName, number>(SPLITS.map((s) => [s, splits.filter((x) => x === s).length]));
-  const times = new Map<SplitName, number[]>(SPLITS.map((s) => [s, []]));
-  const fileName = `nskt_re${o.re}_n${o.size}_seed${o.seed}.h5`;
-  const writers = new Map<SplitName, Awaited<ReturnType<typeof createHdf5Writer>>>();
-  const hashes = new Map<SplitName, Map<string, ReturnType<typeof createSha256>>>(
-    SPLITS.map((s) => [s, new Map(["fields", "LR_fields", "time"].map((d) => [d, createSha256()]))]),
-  );
-  let stepMs = 0;
+  const name = `nskt_re${o.re}_n${o.size}_seed${o.seed}`;
+  const snapshots = splits.map((split, k) => ({ split, time: o.tStart + k * o.interval }));
+  let record: TrajectoryRecord;
   try {
-    for (const split of SPLITS) {
-      await mkdir(join(staging, split), { recursive: true });
-      const writer = await createHdf5Writer(join(staging, split, fileName), {
-        title: `2-D decaying Kraichnan turbulence, Re ${o.re}, ${o.size}^2, split ${split}`,
+    record = await runTrajectory({
+      params: hrParams,
+      lrSize,
+      backend: o.backend,
+      snapshots,
+      root: staging,
+      stem: name,
+      attrs: {
+        title: `2-D decaying Kraichnan turbulence, Re ${o.re}, ${o.size}^2`,
         generator: GENERATOR_VERSION,
         Re: o.re,
         seed: o.seed,
         k0: o.k0,
         channels: "u, v, w",
-        axis_convention: AXES,
-      });
-      const count = counts.get(split) ?? 0;
-      writer.createDataset({ name: "fields", dtype: "float32", shape: [count, 3, o.size, o.size] });
-      if (lr !== undefined)
-        writer.createDataset({ name: "LR_fields", dtype: "float32", shape: [count, 3, lrSize, lrSize] });
-      writer.createDataset({ name: "time", dtype: "float64", shape: [count] });
-      writers.set(split, writer);
-    }
-    for (let k = 0; k < splits.length; k++) {
-      const split = splits[k];
-      const t = o.tStart + k * o.interval;
-      const t0 = performance.now();
-      const before = hr.steps;
-      await hr.advanceTo(t, (info) =>
-        o.onProgress?.(k, splits.length, `t ${info.time.toFixed(4)} dt ${info.dt.toExponential(2)}`),
-      );
-      stepMs += performance.now() - t0;
-      if (lr !== undefined) await lr.advanceTo(t);
-      const index = times.get(split)?.length ?? 0;
-      const writer = writers.get(split);
-      if (writer === undefined) throw new FieldbenchError("INTERNAL", `no writer for split ${split}`);
-      const hash = hashes.get(split);
-      const hrData = packSnapshot(await hr.snapshot());
-      writer.writeSlab("fields", index, hrData);
-      hash?.get("fields")?.update(hrData);
-      if (lr !== undefined) {
-        const lrData = packSnapshot(await lr.snapshot());
-        writer.writeSlab("LR_fields", index, lrData);
-        hash?.get("LR_fields")?.update(lrData);
-      }
-      const timeData = Float64Array.of(t);
-      writer.writeSlab("time", index, timeData);
-      hash?.get("time")?.update(timeData);
-      times.get(split)?.push(t);
-      o.onProgress?.(k + 1, splits.length, `snapshot t ${t.toFixed(3)} -> ${split} (${hr.steps - before} steps)`);
-    }
-    for (const writer of writers.values()) await writer.close();
-    writers.clear();
+        axis_convention: AXIS_CONVENTION,
+      },
+      onStep: (step) => {
+        o.onProgress?.(step.snapshotsDone, splits.length, `t ${step.time.toFixed(4)} dt ${step.dt.toExponential(2)}`);
+        const rate = step.time / ((performance.now() - started) / 1000);
+        o.onStep?.(stepProgress(step, { seed: o.seed, ordinal: 1, trajectories: 1 }, rate, step.endTime));
+      },
+    });
   } catch (err) {
-    for (const writer of writers.values()) await writer.abort().catch(() => {});
     await rm(staging, { recursive: true, force: true });
-    hr.dispose();
-    lr?.dispose();
     throw err;
   }
-  hr.dispose();
-  lr?.dispose();
-  const files: GeneratedFile[] = [];
-  for (const split of SPLITS) {
-    const path = join(staging, split, fileName);
-    const { size } = await stat(path);
-    const dataSha256: Record<string, string> = {};
-    for (const [name, h] of hashes.get(split) ?? [])
-      if (name !== "LR_fields" || lr !== undefined) dataSha256[name] = h.digest();
-    files.push({
-      split,
-      path: `${split}/${fileName}`,
-      snapshots: counts.get(split) ?? 0,
-      sha256: await sha256File(path),
-      dataSha256,
-      bytes: size,
-    });
-  }
+  o.onProgress?.(splits.length, splits.length, `${record.steps.hr} steps`);
+  const files: GeneratedFile[] = record.files.map((f) => ({ ...f, snapshots: f.times.length }));
+  const counts = new Map<SplitName, number>(SPLITS.map((s) => [s, splits.filter((x) => x === s).length]));
+  const times = new Map<SplitName, number[]>(SPLITS.map((s) => [s, files.find((f) => f.split === s)?.times ?? []]));
   const wallSeconds = (performance.now() - started) / 1000;
   const card: NsktCard = {
     name: `nskt_re${o.re}_n${o.size}_seed${o.seed}`,
@@ -183,7 +138,7 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
       re: o.re,
       nu: 1 / o.re,
       size: o.size,
-      lrSize: lr === undefined ? null : lrSize,
+      lrSize: lrSize === 0 ? null : lrSize,
       lrFactor: o.lrFactor,
       snapshots: o.snapshots,
       seed: o.seed,
@@ -200,14 +155,23 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
         "San & Staples (2012): E(k) = 4 k0^-5 / (3 sqrt(pi)) k^4 exp(-(k/k0)^2), random phases, energy 1/2",
     },
     layout: "SuperBench: <split>/<name>.h5 with fields [N,3,H,W] float32 (u, v, w), LR_fields [N,3,H/f,W/f], time [N]",
-    axisConvention: AXES,
+    axisConvention: AXIS_CONVENTION,
     splits: Object.fromEntries(
       SPLITS.map((s) => [s, { snapshots: counts.get(s) ?? 0, times: times.get(s) ?? [] }]),
     ) as NsktCard["splits"],
     files,
-    steps: { hr: hr.steps, lr: lr?.steps ?? 0 },
+    dataset: cardDataset({
+      key: name,
+      version: "1",
+      title: `fieldbench NSKT Re ${o.re}, ${o.size}^2, seed ${o.seed} (one trajectory)`,
+      size: o.size,
+      lrFactor: o.lrFactor,
+      train: record.statistics.train,
+      files,
+    }),
+    steps: record.steps,
     wallSeconds,
-    msPerStep: hr.steps > 0 ? stepMs / hr.steps : 0,
+    msPerStep: record.steps.hr > 0 ? (1000 * record.stepSeconds) / record.steps.hr : 0,
     created: new Date().toISOString(),
     regenerate: `fieldbench datasets generate nskt --re ${o.re} --size ${o.size} --snapshots ${o.snapshots} --seed ${o.seed} --k0 ${o.k0} --cfl ${o.cfl} --t-start ${o.tStart} --interval ${o.interval} --lr-factor ${o.lrFactor} --backend ${o.backend}${o.dt === undefined ? "" : ` --dt ${o.dt}`}${o.forcing === undefined ? "" : ` --forcing ${o.forcing.k},${o.forcing.amplitude},${o.forcing.drag}`}`,
   };
@@ -218,18 +182,8 @@ export async function generateNskt(options: GenerateNsktOptions): Promise<NsktCa
   return card;
 }
 
-const AXES =
+export const AXIS_CONVENTION =
   "f[i, j] = f(x_i, y_j): x = 2 pi i / n along rows (axis -2), y = 2 pi j / n along columns (axis -1); u = dpsi/dy, v = -dpsi/dx, w = dv/dx - du/dy (SuperBench divergence: du/dx along rows, dv/dy along columns)";
-
-/** One snapshot as float32 [3, n, n] (u, v, w). */
-export function packSnapshot(s: NsktSnapshot): Float32Array {
-  const n2 = s.u.length;
-  const out = new Float32Array(3 * n2);
-  out.set(s.u, 0);
-  out.set(s.v, n2);
-  out.set(s.w, 2 * n2);
-  return out;
-}
 
 function normalize(o: GenerateNsktOptions) {
   return {
