@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench:gpu`: lays out .device/ (the toolchain, by ../shared/gpu/prepare) and bundles tools/gpu-main.mjs, the
+# `npm run bench:gpu`: lays out .device/ (the toolchain, by tools/gpu/prepare.sh) and bundles tools/gpu-main.mjs, the
 # fieldbench CLI plus the GPU-only jobs of tools/gpu/, so that on the GPU machine (no Node.js, no network):
 #   source .device/env.sh && node .device/app/app.mjs run superbench --model srcnn --data gpu-data/nskt ...
 #   source .device/env.sh && node .device/app/app.mjs job bench "$OUT"
@@ -22,7 +22,7 @@ case "$dest" in
 */* | . | .. | "") echo "bundle-gpu.sh: DEST must be a folder directly in the repository root, got '$dest'" >&2; exit 2 ;;
 esac
 if [ "$prepare" = 1 ] && [ ! -f "$dest/env.sh" ]; then
-  script=${FIELDBENCH_GPU_PREPARE:-../shared/gpu/prepare}
+  script=${FIELDBENCH_GPU_PREPARE:-tools/gpu/prepare.sh}
   [ -f "$script" ] || { echo "bundle-gpu.sh: no $script to lay out $dest/ (set FIELDBENCH_GPU_PREPARE, or --no-prepare)" >&2; exit 2; }
   bash "$script"
 fi

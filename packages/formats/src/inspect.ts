@@ -5,7 +5,7 @@ import { decodeOptionsFor, readDecoded } from "./cf/read.js";
 import { decodeTimes, isTimeUnits } from "./cf/time.js";
 import type { OpenFile, Selection, VariableInfo } from "./types.js";
 
-/** `fieldbench inspect --json` (DESIGN.md): format, dims, attrs, variables, plus the format's own block. */
+/** `fieldbench inspect --json` (docs/cli.md): format, dims, attrs, variables, plus the format's own block. */
 export interface InspectReport {
   format: string;
   dims: Record<string, number>;

@@ -56,7 +56,7 @@ export interface OpenFile {
   readonly dims: Readonly<Record<string, number>>;
   readonly attrs: Attrs;
   readonly variables: readonly VariableInfo[];
-  /** A format-specific block for `inspect` (DESIGN.md: `segy`, `fluxnet`, `grib2`). */
+  /** A format-specific block for `inspect` (docs/cli.md: `segy`, `fluxnet`, `grib2`). */
   readonly extra?: Readonly<Record<string, unknown>>;
   /** Reads one variable, or a hyperslab of it, reading only the bytes the selection needs. */
   read(name: string, selection?: Selection): Promise<RawArray>;

@@ -32,7 +32,7 @@ const bias: ChannelMetric = {
 };
 
 describe("the metric registry", () => {
-  it("the suite modes select SuperBench's metrics (DESIGN.md) from the descriptors", () => {
+  it("the suite modes select SuperBench's metrics (docs/superbench.md) from the descriptors", () => {
     const nskt = { channelNames: ["u", "v", "w"] };
     // SuperBench's eval.py: MSE, MAE, RFNE, IN (both readings), PSNR, SSIM, and the divergence MSE for NSKT.
     expect(new Set(metricsForMode("compat", nskt, [3, 256, 256]))).toEqual(

@@ -10,7 +10,7 @@ export interface Normalization {
 }
 
 export interface ScoreOptions {
-  /** Metric names (DESIGN.md: mse mae rmse rfne in_abs in_rel psnr ssim psnr_range ms_ssim div_mse ...). */
+  /** Metric names (docs/superbench.md: mse mae rmse rfne in_abs in_rel psnr ssim psnr_range ms_ssim div_mse ...). */
   readonly metrics: readonly string[];
   /** z-score with these constants before pixel/perceptual metrics; physics metrics always see raw values. */
   readonly normalization?: Normalization;

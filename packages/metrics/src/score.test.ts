@@ -3,7 +3,7 @@ import { metricNames } from "./registry.js";
 import { scoreSnapshot } from "./score.js";
 
 describe("scoreSnapshot arguments", () => {
-  it("lists every DESIGN.md metric name", () => {
+  it("lists every docs/superbench.md metric name", () => {
     const design =
       "mse mae rmse rfne in_abs in_rel psnr ssim psnr_range ms_ssim div_mse div_mse_truth vort_rfne ke_rel enstrophy_rel spectrum_lsd spectrum_lsd_low spectrum_lsd_mid spectrum_lsd_high lat_rmse acc";
     for (const name of design.split(" ")) expect(metricNames()).toContain(name);

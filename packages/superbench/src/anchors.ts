@@ -1,9 +1,9 @@
 /**
- * SuperBench's published Bicubic rows (v2, `normed_eval.json`, as regenerated in shared/reference/superbench.md
- * §5.4): the deterministic numbers a compat run of `bicubic-superbench` on the real data should land near (the
- * authors' torchvision / torchmetrics versions are unknown, so expect small differences). IN is relative where the
- * published entry used the relative definition (`in_rel`) and absolute otherwise (`in_abs`). div_mse is the
- * published Physics column (mean D^2 of the raw output).
+ * SuperBench's published Bicubic rows (v2, the repository's `normed_eval.json`, arXiv:2306.14070 v2 tables;
+ * docs/superbench.md "Published anchors"): the deterministic numbers a compat run of `bicubic-superbench` on the
+ * real data should land near (the authors' torchvision / torchmetrics versions are unknown, so expect small
+ * differences). IN is relative where the published entry used the relative definition (`in_rel`) and absolute
+ * otherwise (`in_abs`). div_mse is the published Physics column (mean D^2 of the raw output).
  */
 export type PublishedSplit = {
   readonly rfne: number;

@@ -1,7 +1,7 @@
 import { FieldbenchError } from "@fieldbench/core";
 
 /**
- * SuperBench dataset specs (DESIGN.md "SuperBench, exactly"; arXiv:2306.14070 v2). The normalisation constants
+ * SuperBench dataset specs (docs/superbench.md "SuperBench, exactly"; arXiv:2306.14070 v2). The normalisation constants
  * are the hard-coded values of SuperBench's `utils.py::get_data_info`, copied digit for digit: metrics are
  * computed on z = (x - mean_c) / std_c with these, never with statistics computed at run time.
  */
@@ -121,8 +121,8 @@ export const DATASETS: readonly DatasetSpec[] = [
     channels: COSMO_CHANNELS,
     hr: [2048, 2048],
     storedRows: 2048,
-    // DESIGN.md: LR-sim variants share their parent's statistics (SuperBench's utils.py has separate
-    // cosmo_sim constants 3.8990/-0.3613, 0.2237/0.4039; the spec follows DESIGN.md, see the dataset card).
+    // docs/superbench.md: LR-sim variants share their parent's statistics (SuperBench's utils.py has separate
+    // cosmo_sim constants 3.8990/-0.3613, 0.2237/0.4039; the spec follows docs/superbench.md, see the dataset card).
     ...COSMO,
     splitSizes: { train: 1200, valid: 200, test: 100 },
     bicubicMethod: "bicubic-aa",

@@ -76,7 +76,7 @@ describe("compat metrics of bicubic-superbench", () => {
       { spec, task: resolveTask("bicubic-x8", spec), split: "test_1", index: 0, hr },
       "compat",
     );
-    // SuperBench's eval.py set (DESIGN.md), in the registry's display order.
+    // SuperBench's eval.py set (docs/superbench.md), in the registry's display order.
     expect(metricsFor(spec, "compat")).toEqual(["rfne", "mse", "mae", "in_abs", "in_rel", "psnr", "ssim", "div_mse"]);
     let worst = 0;
     for (const [c, want] of reference.perChannel.entries()) {
@@ -139,7 +139,7 @@ describe("lrsim", () => {
 
 describe("metricsFor", () => {
   it("default mode: fieldbench's fixes, physics only for u, v datasets, lat_rmse only on the ERA5 grid", () => {
-    // DESIGN.md's default-mode list for NSKT: the fixed-range metrics, the divergence floor, vorticity, spectra.
+    // docs/superbench.md's default-mode list for NSKT: the fixed-range metrics, the divergence floor, vorticity, spectra.
     expect(new Set(metricsFor(getDataset("nskt_16k"), "default"))).toEqual(
       new Set(
         "mse mae rmse rfne in_abs in_rel psnr_range ssim ms_ssim div_mse div_mse_truth vort_rfne ke_rel enstrophy_rel spectrum_lsd spectrum_lsd_low spectrum_lsd_mid spectrum_lsd_high".split(

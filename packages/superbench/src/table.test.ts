@@ -26,7 +26,7 @@ describe("summary table", () => {
   it("prints SuperBench's published Bicubic row under a compat run of bicubic-superbench", () => {
     const table = formatResultTable(result);
     expect(table).toMatch(/\|\s+test_1 \| 365 \| 0\.1771 \|/);
-    // DESIGN.md anchors: ERA5 x8 bicubic RFNE 0.1774 / 0.1767, PSNR 26.48 / 26.52, SSIM 0.8322 / 0.8326 (IN relative).
+    // docs/superbench.md anchors: ERA5 x8 bicubic RFNE 0.1774 / 0.1767, PSNR 26.48 / 26.52, SSIM 0.8322 / 0.8326 (IN relative).
     // Columns in the leaderboard's display order: rfne mse mae in_abs in_rel psnr ssim (the paper has no mse, mae, IN_abs).
     expect(table).toMatch(/test_1 \(paper\) \|\s+\| 0\.1774 \|\s+- \|\s+- \|\s+- \| 0\.6398 \| 26\.48 \| 0\.8322 \|/);
     expect(table).toMatch(/test_2 \(paper\) \|\s+\| 0\.1767 \|/);

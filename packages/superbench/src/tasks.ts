@@ -2,7 +2,7 @@ import { FieldbenchError } from "@fieldbench/core";
 import type { DatasetSpec } from "./datasets.js";
 import type { DegradeMethod } from "./degrade/index.js";
 
-/** SuperBench tasks by CLI name (DESIGN.md): the degradation follows the dataset for the bicubic tasks. */
+/** SuperBench tasks by CLI name (docs/superbench.md): the degradation follows the dataset for the bicubic tasks. */
 export const TASK_NAMES = [
   "bicubic-x8",
   "bicubic-x16",

@@ -32,7 +32,7 @@ describe("fieldbench datasets list / info", () => {
     expect(rows.find((d) => d.key === "era5")?.channels).toEqual(["ke_10m", "t2m", "tcwv"]);
   });
 
-  it("shows a spec with DESIGN.md's constants and the published checksum", async () => {
+  it("shows a spec with docs/superbench.md's constants and the published checksum", async () => {
     const r = await run(["datasets", "info", "era5", "--json"]);
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout) as { spec: { mean: number[]; std: number[]; hr: number[] }; card: string };

@@ -348,7 +348,7 @@ np.save(out + "/decoded-h5.npy", (stored * 1e-4 - 3.0).astype("f4"))
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    // DESIGN.md's nskt_16k stds; the means (~1e-15 and smaller) do not change the differences.
+    // docs/superbench.md's nskt_16k stds; the means (~1e-15 and smaller) do not change the differences.
     const ref = numpy(
       `
 import json, sys, numpy as np

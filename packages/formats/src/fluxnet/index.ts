@@ -21,7 +21,7 @@ function columnAttrs(table: FluxnetTable, name: string): Record<string, string |
   return { _FillValue: FLUXNET_MISSING };
 }
 
-/** DESIGN.md's `fluxnet` block. */
+/** docs/cli.md's `fluxnet` block. */
 export function fluxnetBlock(table: FluxnetTable): Record<string, unknown> {
   const name = table.fileName;
   return {

@@ -11,7 +11,7 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
-/** What `inspect` shows per message (DESIGN.md: the `grib2` block). */
+/** What `inspect` shows per message (docs/cli.md: the `grib2` block). */
 export interface Grib2MessageSummary {
   readonly shortName: string;
   readonly typeOfLevel: string;

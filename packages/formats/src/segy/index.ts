@@ -13,7 +13,7 @@ export { BINARY_FIELDS, TRACE_FIELDS, type HeaderField } from "./fields.js";
 export { SAMPLE_FORMATS, ibmToFloat, type SampleFormat } from "./sample-formats.js";
 export type { SegyLayout } from "./header.js";
 
-/** DESIGN.md's `segy` block of `inspect --json`, plus the binary header and a geometry summary. */
+/** docs/cli.md's `segy` block of `inspect --json`, plus the binary header and a geometry summary. */
 export function segyBlock(file: SegyFile, geometry: SegyGeometry | undefined): Record<string, unknown> {
   const l = file.layout;
   return {

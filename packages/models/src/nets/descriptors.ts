@@ -10,7 +10,7 @@ import type { TileSpec } from "../model.js";
 export interface NetDescriptor {
   /** One line for `fieldbench train --help`. */
   readonly description: string;
-  /** Adam's learning rate by default: SuperBench's for the net on NSKT bicubic (reference/superbench.md, eval.sh). */
+  /** Adam's learning rate by default: SuperBench's for the net on NSKT bicubic (SuperBench's eval.sh; docs/superbench.md). */
   readonly learningRate: number;
   /** Training loss: L1 for the CNNs, MSE for FNO (SuperBench v2). */
   readonly loss: "meanAbsoluteError" | "meanSquaredError";

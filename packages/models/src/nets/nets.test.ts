@@ -32,7 +32,7 @@ describe("baseline sizes (3 channels, x8)", () => {
   //  subpixel 5*5*3*128+128 + 3*3*128*128+128 + 3*3*128*64+64 + 3*3*64*192+192        = 341,888
   //  EDSR     head 1,792 + 32 convs * 36,928 + body 36,928 + 3 * 147,712 + tail 1,731   = 1,665,283
   //  FNO      lift 256 + 4*(2*144*64*64 complex + 4,160) + 8,320 + 8,256 + 195          = 4,752,259
-  // and DESIGN.md's table (0.07 M, 0.34 M, 1.67 M, 1.40 M, 4.75 M; SuperBench's json: 1.404 M for WDSR).
+  // and docs/superbench.md's table (0.07 M, 0.34 M, 1.67 M, 1.40 M, 4.75 M; SuperBench's json: 1.404 M for WDSR).
   const spec = { channels: 3, scale: 8 };
   it.each([
     ["srcnn", 69_251, 0.07e6],

@@ -4,7 +4,7 @@ import { CircularPad, PixelShuffle, Scale, SpectralConv2d } from "./layers.js";
 
 /**
  * The SuperBench baselines as TF.js networks, channels-last, fully convolutional (any H, W). Sizes follow
- * DESIGN.md at x8 with 3 channels: SRCNN 0.069 M, subpixel CNN 0.342 M, EDSR 1.665 M, WDSR 1.40 M,
+ * docs/superbench.md at x8 with 3 channels: SRCNN 0.069 M, subpixel CNN 0.342 M, EDSR 1.665 M, WDSR 1.40 M,
  * FNO 4.75 M (complex weights counted once, as PyTorch does). Inputs and outputs are z-scored fields.
  */
 export { NET_NAMES, type NetName, isNetName } from "./descriptors.js";
