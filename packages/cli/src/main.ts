@@ -13,6 +13,7 @@ import { registerSubmit } from "./commands/submit.js";
 import { registerLeaderboard } from "./commands/leaderboard.js";
 import { registerCiScore } from "./commands/ci-score.js";
 import { registerReport } from "./commands/report.js";
+import { registerWeights } from "./commands/weights.js";
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here with one line. A command parses
@@ -31,6 +32,7 @@ const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [
   registerLeaderboard,
   registerCiScore,
   registerReport,
+  registerWeights,
 ];
 
 export function buildProgram(io: CliIo): Command {
