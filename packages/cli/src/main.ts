@@ -14,6 +14,7 @@ import { registerLeaderboard } from "./commands/leaderboard.js";
 import { registerCiScore } from "./commands/ci-score.js";
 import { registerReport } from "./commands/report.js";
 import { registerWeights } from "./commands/weights.js";
+import { registerConvergence } from "./commands/convergence.js";
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here with one line. A command parses
@@ -33,6 +34,7 @@ const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [
   registerCiScore,
   registerReport,
   registerWeights,
+  registerConvergence,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -1,5 +1,4 @@
-import * as vega from "vega";
-import { compile } from "vega-lite";
+import { vegaLiteToSvg } from "./svg.js";
 import type { WeightReport } from "./weights.js";
 
 /**
@@ -24,7 +23,6 @@ export async function renderEsdSvg(report: WeightReport): Promise<string> {
     values.push({ layer: layer.name, mark: "MP lambda+", x: layer.spectrum.marchenkoPastur.lambdaPlus });
   }
   const spec = {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: `${report.package.name}: empirical spectral densities of W^T W`,
     data: { values },
     facet: { field: "layer", type: "nominal", title: null },
@@ -57,10 +55,5 @@ export async function renderEsdSvg(report: WeightReport): Promise<string> {
       ],
     },
   };
-  const view = new vega.View(vega.parse(compile(spec as never).spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return vegaLiteToSvg(spec);
 }

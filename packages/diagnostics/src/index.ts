@@ -21,3 +21,22 @@ export {
 export { renderEsdSvg } from "./esd-plot.js";
 export { formatWeightTable } from "./weights-table.js";
 export { toJson, writeOutputs } from "./write-outputs.js";
+export {
+  type ConvergenceCurve,
+  type ConvergenceLevel,
+  type ConvergenceOrder,
+  type ConvergenceSetup,
+  fitOrder,
+  measureConvergence,
+  referenceLevels,
+  regionBounds,
+} from "./convergence.js";
+export {
+  CONVERGENCE_SCHEMA_ID,
+  type ConvergenceOptions,
+  type ConvergenceResult,
+  convergenceWarnings,
+  runConvergence,
+} from "./convergence-run.js";
+export { formatConvergenceTable, renderConvergenceSvg } from "./convergence-report.js";
+export { readTruths, specOnGrid } from "./dataset-access.js";
