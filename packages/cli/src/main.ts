@@ -15,6 +15,7 @@ import { registerCiScore } from "./commands/ci-score.js";
 import { registerReport } from "./commands/report.js";
 import { registerWeights } from "./commands/weights.js";
 import { registerConvergence } from "./commands/convergence.js";
+import { registerTransfer } from "./commands/transfer.js";
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here with one line. A command parses
@@ -35,6 +36,7 @@ const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [
   registerReport,
   registerWeights,
   registerConvergence,
+  registerTransfer,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -40,3 +40,13 @@ export {
 } from "./convergence-run.js";
 export { formatConvergenceTable, renderConvergenceSvg } from "./convergence-report.js";
 export { readTruths, specOnGrid } from "./dataset-access.js";
+export {
+  TRANSFER_SCHEMA_ID,
+  type TransferCell,
+  type TransferCondition,
+  type TransferOptions,
+  type TransferResult,
+  conditionLabel,
+  runTransfer,
+} from "./transfer.js";
+export { formatTransferTable, renderTransferSvg, transferHtml } from "./transfer-report.js";
