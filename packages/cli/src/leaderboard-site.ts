@@ -1,4 +1,6 @@
-import { basename, join } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { copyFile, mkdir } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import {
   type Board,
   type BuildOutcome,
@@ -7,6 +9,7 @@ import {
   type SubmitOutcome,
   buildLeaderboard,
   rankResults,
+  readMeanAlphas,
   renderSite,
   submitResult,
 } from "@fieldbench/leaderboard";
@@ -25,9 +28,45 @@ function siteWriter(images: boolean) {
         if (v !== undefined) visuals.set(file, v);
       }
     }
-    const written = await renderSite(boards, visuals, join(root, "site"));
-    return written.map((f) => `site/${f}`);
+    const diagnostics = await copyDiagnostics(root);
+    const written = await renderSite(boards, visuals, join(root, "site"), {
+      meanAlphas: readMeanAlphas(root),
+      links: diagnostics.links,
+    });
+    return [...diagnostics.written, ...written].map((f) => `site/${f}`);
   };
+}
+
+/**
+ * The diagnostics pages next to the tables (docs/diagnostics.md): every transfer heat map and every convergence and
+ * ESD plot under <root>/diagnostics/ is copied into site/diagnostics/ and linked from index.html.
+ */
+async function copyDiagnostics(root: string): Promise<{ written: string[]; links: { href: string; text: string }[] }> {
+  const source = join(root, "diagnostics");
+  const written: string[] = [];
+  const links: { href: string; text: string }[] = [];
+  if (!existsSync(source)) return { written, links };
+  const pages: [string, string][] = [
+    ["transfer.html", "Out-of-distribution transfer heat map"],
+    ["convergence.svg", "Resolution convergence"],
+    ["esd.svg", "Weight spectra (ESD, alpha)"],
+  ];
+  for (const rel of listFiles(source)) {
+    const page = pages.find(([name]) => rel.endsWith(`/${name}`));
+    if (page === undefined) continue;
+    const target = join("diagnostics", rel);
+    await mkdir(dirname(join(root, "site", target)), { recursive: true });
+    await copyFile(join(source, rel), join(root, "site", target));
+    written.push(target);
+    links.push({ href: target, text: `${page[1]}: ${dirname(rel)}` });
+  }
+  return { written, links };
+}
+
+function listFiles(dir: string, prefix = ""): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? listFiles(dir, join(prefix, d.name)) : [join(prefix, d.name)]))
+    .sort();
 }
 
 export function buildWithSite(root: string, options: { images: boolean } = { images: true }): Promise<BuildOutcome> {
