@@ -28,13 +28,15 @@ export async function renderEsdSvg(report: WeightReport): Promise<string> {
     facet: { field: "layer", type: "nominal", title: null },
     columns: 4,
     resolve: { scale: { x: "independent", y: "independent" } },
+    // dozens of panels: log-scale grid lines and minor labels would be most of the file
+    config: { axis: { grid: false, tickCount: 3, labelFlush: true }, view: { stroke: "#ccc" } },
     spec: {
       width: 200,
       height: 140,
       layer: [
         {
           transform: [{ filter: "datum.mark === 'esd'" }],
-          mark: { type: "line", point: { size: 10 } },
+          mark: { type: "line" },
           encoding: {
             x: { field: "x", type: "quantitative", title: "eigenvalue", scale: { type: "log" } },
             y: { field: "y", type: "quantitative", title: "density", scale: { type: "log" } },

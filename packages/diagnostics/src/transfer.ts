@@ -30,6 +30,8 @@ export interface TransferCondition {
 }
 
 export interface TransferCell {
+  /** What ran: a registry name takes the model built for each task's scale, so a row can hold several packages. */
+  readonly model: { readonly name: string; readonly version: string; readonly integrity: string };
   /** Mean RFNE over (snapshot, channel), as `run superbench` reports it; null when the model cannot take the input. */
   readonly rfne: number | null;
   /** rfne / the same model's rfne under the reference (in-distribution) condition: 1 on the diagonal. */
@@ -43,12 +45,8 @@ export interface TransferResult {
   readonly conditions: (TransferCondition & { readonly label: string })[];
   /** Index of the in-distribution condition every ratio divides by. */
   readonly reference: number;
-  readonly models: {
-    readonly name: string;
-    readonly version: string;
-    readonly integrity: string;
-    readonly scale: number | null;
-  }[];
+  /** Rows: a registry name as given, or a package's name; `scale` is a package's own (null: each task's). */
+  readonly models: { readonly name: string; readonly scale: number | null }[];
   /** cells[model][condition]. */
   readonly cells: TransferCell[][];
   readonly limit: number | null;
@@ -91,21 +89,24 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
     const spec = specOnGrid(c.dataset, c.grid);
     return { condition: c, spec, task: resolveTask(c.task, spec), root: resolveDataRoot(spec, c.data, cwd) };
   });
-  const models: TransferResult["models"][number][] = [];
+  const models: { name: string; scale: number | null }[] = [];
   const rfne: (TransferCell & { ratio: null })[][] = [];
   for (const name of options.models) {
     const row: (TransferCell & { ratio: null })[] = [];
-    let identity: TransferResult["models"][number] | undefined;
+    const scale = packageScale(name, cwd);
+    let label = name;
     for (const { condition, spec, task, root } of resolved) {
-      const scale = packageScale(name, cwd);
       const model = await createModel(name, {
         channels: spec.channels.length,
         scale: scale ?? task.scale,
         normalization: { mean: spec.mean, std: spec.std },
       });
-      identity ??= { name: model.name, version: model.version, integrity: model.integrity, scale };
+      if (scale !== null) label = model.name;
       try {
-        const cell = await scoreCell(model, scale ?? task.scale, spec, task, root, condition.split, options.limit);
+        const cell = {
+          model: { name: model.name, version: model.version, integrity: model.integrity },
+          ...(await scoreCell(model, scale ?? task.scale, spec, task, root, condition.split, options.limit)),
+        };
         options.log?.(
           `${model.name} | ${conditionLabel(condition)}: ${cell.rfne === null ? cell.note : `rfne ${cell.rfne.toFixed(5)}`}`,
         );
@@ -114,7 +115,7 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
         await model.dispose?.();
       }
     }
-    models.push(identity!);
+    models.push({ name: label, scale });
     rfne.push(row);
   }
   const cells = rfne.map((row) =>
@@ -156,7 +157,7 @@ async function scoreCell(
   root: string,
   split: TestSplit,
   limit: number | undefined,
-): Promise<TransferCell & { ratio: null }> {
+): Promise<Omit<TransferCell, "model"> & { ratio: null }> {
   const reduce = task.scale / modelScale;
   if (!Number.isInteger(reduce) || reduce < 1 || (reduce & (reduce - 1)) !== 0)
     return { rfne: null, ratio: null, snapshots: 0, note: `an x${modelScale} model cannot take x${task.scale} input` };

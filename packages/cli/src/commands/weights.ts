@@ -26,7 +26,7 @@ export function registerWeights(program: Command, io: CliIo): void {
         "chosen by the Kolmogorov-Smirnov distance. docs/diagnostics.md explains every column.\n" +
         "Examples:\n" +
         "  fieldbench weights diagnose models/srcnn-nskt-x8\n" +
-        "  fieldbench weights diagnose models/fno-nskt-x8 --out results/diagnostics/weights/fno-nskt-x8 --json",
+        "  fieldbench weights diagnose models/fno-nskt-x8 --out leaderboards/diagnostics/weights/fno-nskt-x8 --json",
     )
     .action(async (dir: string, flags: WeightsFlags) => {
       if (dir.trim() === "") throw new FieldbenchError("BAD_USAGE", "weights diagnose needs a package folder");
