@@ -67,17 +67,19 @@ function predictedRfne(n: number, scale: number, border: number): number {
   return Math.sqrt(err / ref);
 }
 
+/** x4 with bicubic-aa, four levels, the central half, a one-channel field in its own units. */
+const SETUP = {
+  scale: 4,
+  degradation: "bicubic-aa" as const,
+  levels: 4,
+  border: 0.25,
+  normalization: { mean: [0], std: [1] },
+};
+
 describe("measureConvergence", () => {
   it("bicubic (a = -0.75) converges at first order on a smooth field, with the worked constant", async () => {
     const bicubic = await createModel("bicubic");
-    const setup = {
-      scale: 4,
-      degradation: "bicubic-aa" as const,
-      levels: 4,
-      border: 0.25,
-      normalization: { mean: [0], std: [1] },
-    };
-    const curve = await measureConvergence(bicubic, [sampled(1024)], 1, 1024, setup);
+    const curve = await measureConvergence(bicubic, [sampled(1024)], 1, 1024, SETUP);
     expect(curve.levels.map((l) => l.hr)).toEqual([1024, 512, 256, 128]);
     expect(curve.levels.map((l) => l.lr)).toEqual([256, 128, 64, 32]);
     // Keys: M1 = 0 for a = -0.5, so the expansion's first-order term is what a = -0.75 adds
@@ -97,14 +99,7 @@ describe("measureConvergence", () => {
   it("says which levels a fixed-tile model cannot take", async () => {
     const bicubic = await createModel("bicubic");
     const tiled = { ...bicubic, name: "tiled", tile: { size: 32, overlap: 8, fixedExtent: true } };
-    const setup = {
-      scale: 4,
-      degradation: "bicubic-aa" as const,
-      levels: 4,
-      border: 0.25,
-      normalization: { mean: [0], std: [1] },
-    };
-    const curve = await measureConvergence(tiled, [sampled(256)], 1, 256, setup);
+    const curve = await measureConvergence(tiled, [sampled(256)], 1, 256, SETUP);
     // LR edges 64, 32, 16, 8: the last two are smaller than the tile
     expect(curve.levels.map((l) => l.rfne === null)).toEqual([false, false, true, true]);
     expect(curve.levels[2]!.note).toBe("runs on 32x32 LR tiles only; this level's LR field is 16x16");

@@ -57,19 +57,19 @@ export async function renderTransferSvg(result: TransferResult): Promise<string>
 
 /** A static page (no script) around the heat map and the table, for the site. */
 export function transferHtml(result: TransferResult, svg: string, markdownTable: string): string {
-  const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>fieldbench: out-of-distribution transfer</title>
 <style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}pre{background:#f6f6f6;padding:1em;overflow:auto}</style>
 </head><body>
 <h1>Out-of-distribution transfer</h1>
 <p>Each cell is a model's RFNE under one condition (dataset, task, test split), with its ratio to the same model's RFNE
-under the reference condition <b>${escape(result.conditions[result.reference]!.label)}</b>: 1 is in-distribution, 2 means
+under the reference condition <b>${escapeHtml(result.conditions[result.reference]!.label)}</b>: 1 is in-distribution, 2 means
 twice the error. Blue is better than the reference, red worse. ${result.limit === null ? "All" : `The first ${result.limit}`}
 snapshot(s) of each split. How to read it: docs/diagnostics.md.</p>
 ${svg}
 <h2>Table</h2>
-<pre>${escape(markdownTable)}</pre>
+<pre>${escapeHtml(markdownTable)}</pre>
 </body></html>
 `;
 }

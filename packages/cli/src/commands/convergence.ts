@@ -1,7 +1,7 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { FieldbenchError } from "@fieldbench/core";
-import { type CliIo, printJson, printLine } from "../io.js";
+import { finishDiagnostic } from "../diagnostic-output.js";
+import type { CliIo } from "../io.js";
 
 interface ConvergenceFlags {
   model: string;
@@ -78,15 +78,15 @@ export function registerConvergence(program: Command, io: CliIo): void {
       });
       for (const warning of d.convergenceWarnings(result)) io.stderr.write(`warning: ${warning}\n`);
       const table = d.formatConvergenceTable(result);
-      if (flags.out !== undefined) {
-        const written = await d.writeOutputs(resolve(io.cwd, flags.out), {
+      await finishDiagnostic(io, flags, {
+        result,
+        table,
+        files: async () => ({
           "convergence.json": d.toJson(result),
-          "convergence.md": `${table}\n`,
+          "convergence.md": `${table}
+`,
           "convergence.svg": await d.renderConvergenceSvg(result),
-        });
-        io.stderr.write(`wrote ${written.join(", ")}\n`);
-      }
-      if (flags.json) printJson(io, result);
-      else printLine(io, table);
+        }),
+      });
     });
 }

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { FieldbenchError } from "@fieldbench/core";
-import { type CliIo, printJson, printLine } from "../io.js";
+import { finishDiagnostic } from "../diagnostic-output.js";
+import type { CliIo } from "../io.js";
 
 interface TransferFlags {
   models: string;
@@ -78,17 +79,19 @@ export function registerTransfer(program: Command, io: CliIo): void {
         log: (line) => io.stderr.write(`${line}\n`),
       });
       const table = d.formatTransferTable(result);
-      if (flags.out !== undefined) {
-        const svg = await d.renderTransferSvg(result);
-        const written = await d.writeOutputs(resolve(io.cwd, flags.out), {
-          "transfer.json": d.toJson(result),
-          "transfer.md": `${table}\n`,
-          "transfer.svg": svg,
-          "transfer.html": d.transferHtml(result, svg, table),
-        });
-        io.stderr.write(`wrote ${written.join(", ")}\n`);
-      }
-      if (flags.json) printJson(io, result);
-      else printLine(io, table);
+      await finishDiagnostic(io, flags, {
+        result,
+        table,
+        files: async () => {
+          const svg = await d.renderTransferSvg(result);
+          return {
+            "transfer.json": d.toJson(result),
+            "transfer.md": `${table}
+`,
+            "transfer.svg": svg,
+            "transfer.html": d.transferHtml(result, svg, table),
+          };
+        },
+      });
     });
 }

@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { FieldbenchError } from "@fieldbench/core";
-import { type CliIo, printJson, printLine } from "../io.js";
+import { finishDiagnostic } from "../diagnostic-output.js";
+import type { CliIo } from "../io.js";
 
 interface WeightsFlags {
   out?: string;
@@ -30,18 +31,12 @@ export function registerWeights(program: Command, io: CliIo): void {
     )
     .action(async (dir: string, flags: WeightsFlags) => {
       if (dir.trim() === "") throw new FieldbenchError("BAD_USAGE", "weights diagnose needs a package folder");
-      const { diagnoseWeights, formatWeightTable, renderEsdSvg, toJson, writeOutputs } = await import(
-        "@fieldbench/diagnostics"
-      );
-      const report = diagnoseWeights(resolve(io.cwd, dir));
-      if (flags.out !== undefined) {
-        const written = await writeOutputs(resolve(io.cwd, flags.out), {
-          "weights.json": toJson(report),
-          "esd.svg": await renderEsdSvg(report),
-        });
-        io.stderr.write(`wrote ${written.join(", ")}\n`);
-      }
-      if (flags.json) printJson(io, report);
-      else printLine(io, formatWeightTable(report));
+      const d = await import("@fieldbench/diagnostics");
+      const report = d.diagnoseWeights(resolve(io.cwd, dir));
+      await finishDiagnostic(io, flags, {
+        result: report,
+        table: d.formatWeightTable(report),
+        files: async () => ({ "weights.json": d.toJson(report), "esd.svg": await d.renderEsdSvg(report) }),
+      });
     });
 }
