@@ -29,7 +29,7 @@ describe("runTransfer", () => {
         const run = await runSuperbench({
           model,
           task: c.task,
-          limit: 2,
+          limit: 1,
           cwd: dir,
           out: `${model}.${j}.json`,
           progressMode: "quiet",
