@@ -1,5 +1,4 @@
 import { existsSync, readdirSync } from "node:fs";
-import { copyFile, mkdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import {
   type Board,
@@ -28,39 +27,31 @@ function siteWriter(images: boolean) {
         if (v !== undefined) visuals.set(file, v);
       }
     }
-    const diagnostics = await copyDiagnostics(root);
     const written = await renderSite(boards, visuals, join(root, "site"), {
       meanAlphas: readMeanAlphas(root),
-      links: diagnostics.links,
+      links: diagnosticsLinks(root),
     });
-    return [...diagnostics.written, ...written].map((f) => `site/${f}`);
+    return written.map((f) => `site/${f}`);
   };
 }
 
 /**
- * The diagnostics pages next to the tables (docs/diagnostics.md): every transfer heat map and every convergence and
- * ESD plot under <root>/diagnostics/ is copied into site/diagnostics/ and linked from index.html.
+ * Links from the site to the diagnostics pages (docs/diagnostics.md) kept beside it in <root>/diagnostics/: every
+ * transfer heat map and every convergence and ESD plot, linked in place (relative links, so the checkout's site
+ * works from the file system without a second copy of the plots).
  */
-async function copyDiagnostics(root: string): Promise<{ written: string[]; links: { href: string; text: string }[] }> {
+function diagnosticsLinks(root: string): { href: string; text: string }[] {
   const source = join(root, "diagnostics");
-  const written: string[] = [];
-  const links: { href: string; text: string }[] = [];
-  if (!existsSync(source)) return { written, links };
+  if (!existsSync(source)) return [];
   const pages: [string, string][] = [
     ["transfer.html", "Out-of-distribution transfer heat map"],
     ["convergence.svg", "Resolution convergence"],
     ["esd.svg", "Weight spectra (ESD, alpha)"],
   ];
-  for (const rel of listFiles(source)) {
+  return listFiles(source).flatMap((rel) => {
     const page = pages.find(([name]) => rel.endsWith(`/${name}`));
-    if (page === undefined) continue;
-    const target = join("diagnostics", rel);
-    await mkdir(dirname(join(root, "site", target)), { recursive: true });
-    await copyFile(join(source, rel), join(root, "site", target));
-    written.push(target);
-    links.push({ href: target, text: `${page[1]}: ${dirname(rel)}` });
-  }
-  return { written, links };
+    return page === undefined ? [] : [{ href: `../diagnostics/${rel}`, text: `${page[1]}: ${dirname(rel)}` }];
+  });
 }
 
 function listFiles(dir: string, prefix = ""): string[] {
