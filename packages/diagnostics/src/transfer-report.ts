@@ -29,14 +29,19 @@ export async function renderTransferSvg(result: TransferResult): Promise<string>
       label: cell.rfne === null ? "n/a" : `${cell.rfne.toFixed(4)} (${cellText(cell.ratio, 2)}x)`,
     })),
   );
+  // a log scale symmetric about 1, so 0.97x reads as pale blue next to a deep-red 3x, not as the opposite extreme
+  const extreme = Math.max(
+    1.01,
+    ...values.flatMap((v) => (v.ratio === null || !(v.ratio > 0) ? [] : [Math.max(v.ratio, 1 / v.ratio)])),
+  );
   return vegaLiteToSvg({
     title: `Out-of-distribution transfer: RFNE and its ratio to ${result.conditions[result.reference]!.label}`,
     data: { values },
     width: { step: 150 },
     height: { step: 34 },
     encoding: {
-      x: { field: "condition", type: "nominal", title: null, sort: null, axis: { labelAngle: -20 } },
-      y: { field: "model", type: "nominal", title: null, sort: null },
+      x: { field: "condition", type: "nominal", title: null, sort: null, axis: { labelAngle: -20, labelLimit: 320 } },
+      y: { field: "model", type: "nominal", title: null, sort: null, axis: { labelLimit: 320 } },
     },
     layer: [
       {
@@ -46,7 +51,7 @@ export async function renderTransferSvg(result: TransferResult): Promise<string>
             field: "ratio",
             type: "quantitative",
             title: "RFNE ratio",
-            scale: { type: "log", scheme: "redblue", reverse: true, domainMid: 1 },
+            scale: { type: "log", scheme: "redblue", reverse: true, domain: [1 / extreme, extreme] },
           },
         },
       },
