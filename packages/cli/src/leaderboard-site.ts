@@ -1,4 +1,5 @@
-import { basename, join } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import {
   type Board,
   type BuildOutcome,
@@ -7,6 +8,7 @@ import {
   type SubmitOutcome,
   buildLeaderboard,
   rankResults,
+  readMeanAlphas,
   renderSite,
   submitResult,
 } from "@fieldbench/leaderboard";
@@ -27,9 +29,37 @@ function siteWriter(images: boolean) {
         if (v !== undefined) visuals.set(file, v);
       }
     }
-    const written = await renderSite(boards, visuals, join(root, "site"));
+    const written = await renderSite(boards, visuals, join(root, "site"), {
+      meanAlphas: readMeanAlphas(root),
+      links: diagnosticsLinks(root),
+    });
     return written.map((f) => `site/${f}`);
   };
+}
+
+/**
+ * Links from the site to the diagnostics pages (docs/diagnostics.md) kept beside it in <root>/diagnostics/: every
+ * transfer heat map and every convergence and ESD plot, linked in place (relative links, so the checkout's site
+ * works from the file system without a second copy of the plots).
+ */
+function diagnosticsLinks(root: string): { href: string; text: string }[] {
+  const source = join(root, "diagnostics");
+  if (!existsSync(source)) return [];
+  const pages: [string, string][] = [
+    ["transfer.html", "Out-of-distribution transfer heat map"],
+    ["convergence.svg", "Resolution convergence"],
+    ["esd.svg", "Weight spectra (ESD, alpha)"],
+  ];
+  return listFiles(source).flatMap((rel) => {
+    const page = pages.find(([name]) => rel.endsWith(`/${name}`));
+    return page === undefined ? [] : [{ href: `../diagnostics/${rel}`, text: `${page[1]}: ${dirname(rel)}` }];
+  });
+}
+
+function listFiles(dir: string, prefix = ""): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? listFiles(dir, join(prefix, d.name)) : [join(prefix, d.name)]))
+    .sort();
 }
 
 export function buildWithSite(root: string, options: { images: boolean } = { images: true }): Promise<BuildOutcome> {

@@ -13,6 +13,9 @@ import { registerSubmit } from "./commands/submit.js";
 import { registerLeaderboard } from "./commands/leaderboard.js";
 import { registerCiScore } from "./commands/ci-score.js";
 import { registerReport } from "./commands/report.js";
+import { registerWeights } from "./commands/weights.js";
+import { registerConvergence } from "./commands/convergence.js";
+import { registerTransfer } from "./commands/transfer.js";
 
 /**
  * Each command lives in commands/<name>.ts and registers itself here with one line. A command parses
@@ -31,6 +34,9 @@ const COMMANDS: readonly ((program: Command, io: CliIo) => void)[] = [
   registerLeaderboard,
   registerCiScore,
   registerReport,
+  registerWeights,
+  registerConvergence,
+  registerTransfer,
 ];
 
 export function buildProgram(io: CliIo): Command {

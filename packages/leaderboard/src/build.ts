@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { readMeanAlphas } from "./diagnostic-columns.js";
 import { type Board, rankResults } from "./rank.js";
 import { renderCsv } from "./render/csv.js";
 import { renderMarkdown } from "./render/markdown.js";
@@ -37,12 +38,13 @@ export interface BuildOutcome {
 async function buildUnlocked(root: string, options: BuildOptions): Promise<BuildOutcome> {
   const results = await listResults(root);
   const boards = rankResults(results);
+  const meanAlphas = readMeanAlphas(root);
   const written: string[] = [];
   const write = async (rel: string, text: string) => {
     await writeFileAtomic(join(root, rel), text);
     written.push(rel);
   };
-  await write(`${SUITE_DIR}.md`, renderMarkdown(boards));
+  await write(`${SUITE_DIR}.md`, renderMarkdown(boards, undefined, meanAlphas));
   await write(`${SUITE_DIR}.csv`, renderCsv(boards));
   const groups = new Map<string, Board[]>();
   for (const b of boards) {
@@ -51,7 +53,10 @@ async function buildUnlocked(root: string, options: BuildOptions): Promise<Build
   }
   for (const [dir, list] of groups) {
     const first = list[0] as Board;
-    await write(join(dir, "leaderboard.md"), renderMarkdown(list, `SuperBench: ${first.dataset}, ${first.task}`));
+    await write(
+      join(dir, "leaderboard.md"),
+      renderMarkdown(list, `SuperBench: ${first.dataset}, ${first.task}`, meanAlphas),
+    );
     await write(join(dir, "leaderboard.csv"), renderCsv(list));
   }
   if (options.afterTables) written.push(...(await options.afterTables(boards, results, root)));

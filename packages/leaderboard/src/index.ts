@@ -15,3 +15,4 @@ export { renderCsv } from "./render/csv.js";
 export { renderSite, type SampleVisuals } from "./render/html.js";
 export { type Field2D, fieldToPng, viridis } from "./render/colormap.js";
 export { renderSpectrumSvg } from "./render/spectrum-plot.js";
+export { DIAGNOSTIC_COLUMNS, oodRatio, readMeanAlphas } from "./diagnostic-columns.js";

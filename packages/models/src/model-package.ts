@@ -74,6 +74,9 @@ export async function loadTfjsPackage(dir: string, options: { tile?: TileSpec } 
     name: pkg.name ?? field.net,
     version: pkg.version ?? "0.0.0",
     integrity: `sha256-${integrity}`,
-    tile: options.tile ?? field.tile ?? defaultTfjsTile(config.net, config.scale),
+    tile: {
+      ...(options.tile ?? field.tile ?? defaultTfjsTile(config.net, config.scale)),
+      ...(config.net === "fno" ? { fixedExtent: true } : {}),
+    },
   });
 }

@@ -13,6 +13,11 @@ export interface TileSpec {
   readonly size: number;
   /** LR pixels shared by neighbouring tiles, blended with a linear ramp. */
   readonly overlap: number;
+  /**
+   * The model must see tiles of exactly `size` (FNO: its Fourier modes are fractions of the input's extent), so a
+   * field smaller than one tile cannot be predicted; convolutional nets take any extent and leave this unset.
+   */
+  readonly fixedExtent?: boolean;
 }
 
 export interface Model {

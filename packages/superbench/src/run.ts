@@ -60,7 +60,8 @@ export function embeddedDataRoot(key: string): string {
   return fileURLToPath(new URL(`../../../datasets/embedded/${key}`, import.meta.url));
 }
 
-function resolveDataRoot(spec: DatasetSpec | undefined, data: string | undefined, cwd: string): string {
+/** The dataset folder: --data resolved against cwd, or the embedded sample of `spec` when there is one. */
+export function resolveDataRoot(spec: DatasetSpec | undefined, data: string | undefined, cwd: string): string {
   if (data !== undefined) {
     const root = resolve(cwd, data);
     if (!existsSync(root))

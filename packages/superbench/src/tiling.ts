@@ -34,6 +34,12 @@ export async function predictTiled(
   if (!(tile.size > 0 && tile.overlap >= 0 && tile.overlap < tile.size)) {
     throw new FieldbenchError("INVALID_VALUE", `tile size ${tile.size} with overlap ${tile.overlap} is not usable`);
   }
+  if (tile.fixedExtent === true && (h < tile.size || w < tile.size)) {
+    throw new FieldbenchError(
+      "UNSUPPORTED",
+      `model ${model.name} runs on ${tile.size}x${tile.size} LR tiles only; this LR field is ${h}x${w}`,
+    );
+  }
   const th = Math.min(tile.size, h);
   const tw = Math.min(tile.size, w);
   const H = h * scale;

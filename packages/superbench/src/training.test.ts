@@ -186,7 +186,8 @@ describe("trainBaseline", () => {
     // 32² HR crops at x8 are 4² LR; a quarter of that overlaps.
     expect(pkg.fieldbench.tile).toEqual({ size: 4, overlap: 1 });
     const model = await createModel(out, { scale: 8, channels: 3 });
-    expect(model.tile).toEqual({ size: 4, overlap: 1 });
+    // and, being an FNO, it runs on tiles of exactly that extent
+    expect(model.tile).toEqual({ size: 4, overlap: 1, fixedExtent: true });
   }, 120_000);
 
   it("records an FNO trained with a global skip in its package, card and saved topology", async () => {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type Board, RANK_METRIC, higherIsBetter } from "../rank.js";
+import { DIAGNOSTIC_COLUMNS, oodRatio } from "../diagnostic-columns.js";
 import { slug, writeFileAtomic } from "../store.js";
 import { type Field2D, fieldRange, fieldToPng } from "./colormap.js";
 import { boardTitle, channelColumns, formatNumber, formatWithCi } from "./format.js";
@@ -59,13 +60,14 @@ function cell(value: string, sortValue: string | number | null | undefined, text
   return `<td${text ? ' class="text"' : ""} data-value="${escapeHtml(v)}">${escapeHtml(value)}</td>`;
 }
 
-function boardTable(board: Board, id: string): string {
+function boardTable(board: Board, id: string, meanAlphas: ReadonlyMap<string, number | null>): string {
   const head = [
     "Rank",
     "Model",
     "Version",
     "Params",
     ...board.metrics.map((m) => (higherIsBetter(m) ? `${m} ↑` : `${m} ↓`)),
+    ...DIAGNOSTIC_COLUMNS,
   ];
   const rows = board.entries.map((e) => {
     const s = e.result.splits[board.split];
@@ -75,6 +77,8 @@ function boardTable(board: Board, id: string): string {
       cell(e.result.model.version, e.result.model.version, true),
       cell(String(e.result.model.parameters), e.result.model.parameters),
       ...board.metrics.map((m) => cell(formatWithCi(e, board, m), s.metrics[m])),
+      cell(formatNumber(oodRatio(e.result)), oodRatio(e.result)),
+      cell(formatNumber(meanAlphas.get(e.result.model.name)), meanAlphas.get(e.result.model.name)),
     ].join("")}</tr>`;
   });
   const columns = channelColumns(board);
@@ -161,7 +165,13 @@ export async function renderSite(
   boards: readonly Board[],
   visuals: ReadonlyMap<string, SampleVisuals>,
   outDir: string,
-  options: { title?: string; intro?: string } = {},
+  options: {
+    title?: string;
+    intro?: string;
+    meanAlphas?: ReadonlyMap<string, number | null>;
+    /** Links to pages beside index.html (the diagnostics), listed after the intro. */
+    links?: readonly { readonly href: string; readonly text: string }[];
+  } = {},
 ): Promise<string[]> {
   const title = options.title ?? "SuperBench leaderboard";
   const written: string[] = [];
@@ -177,7 +187,7 @@ export async function renderSite(
     body.push(
       `<section id="${key}"><h2>${escapeHtml(`${first.dataset} (version ${first.datasetVersion}), ${first.task}`)}</h2>`,
     );
-    for (const b of list) body.push(boardTable(b, `table-${tableId++}`));
+    for (const b of list) body.push(boardTable(b, `table-${tableId++}`, options.meanAlphas ?? new Map()));
     const samples: SectionSample[] = [];
     const seen = new Set<string>();
     for (const b of list) {
@@ -203,6 +213,7 @@ export async function renderSite(
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p class="note">${escapeHtml(options.intro ?? "Built by fieldbench from committed result files. test_1: interpolation split, test_2: extrapolation split.")}</p>
+${(options.links ?? []).map((l) => `<p><a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a></p>`).join("\n")}
 ${body.join("\n")}
 <script>${SORT_SCRIPT}</script>
 </body></html>

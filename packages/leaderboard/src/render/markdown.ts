@@ -1,5 +1,6 @@
 import type { Board } from "../rank.js";
 import { RANK_METRIC, higherIsBetter } from "../rank.js";
+import { DIAGNOSTIC_COLUMNS, oodRatio } from "../diagnostic-columns.js";
 import { boardTitle, channelColumns, formatNumber, formatWithCi, markdownText } from "./format.js";
 
 /** Cells are either our own text (numbers, headers) or names escaped by markdownText; `|` is escaped in both. */
@@ -12,8 +13,8 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 /** One board: the ranked table (metric values with 95% bootstrap CIs) and the per-channel detail table. */
-export function renderBoardMarkdown(board: Board): string {
-  const header = ["Rank", "Model", "Version", "Params", "Snapshots", ...board.metrics];
+export function renderBoardMarkdown(board: Board, meanAlphas: ReadonlyMap<string, number | null> = new Map()): string {
+  const header = ["Rank", "Model", "Version", "Params", "Snapshots", ...board.metrics, ...DIAGNOSTIC_COLUMNS];
   const rows = board.entries.map((e) => [
     String(e.rank),
     markdownText(e.result.model.name),
@@ -21,6 +22,8 @@ export function renderBoardMarkdown(board: Board): string {
     String(e.result.model.parameters),
     String(e.result.splits[board.split].snapshots),
     ...board.metrics.map((m) => formatWithCi(e, board, m)),
+    formatNumber(oodRatio(e.result)),
+    formatNumber(meanAlphas.get(e.result.model.name)),
   ]);
   const columns = channelColumns(board);
   const detail = board.entries.map((e) => [
@@ -43,12 +46,18 @@ export function renderBoardMarkdown(board: Board): string {
 }
 
 /** A whole leaderboard page: one section per dataset and task, test_1 then test_2 of each mode. */
-export function renderMarkdown(boards: readonly Board[], title = "SuperBench leaderboard"): string {
+export function renderMarkdown(
+  boards: readonly Board[],
+  title = "SuperBench leaderboard",
+  meanAlphas: ReadonlyMap<string, number | null> = new Map(),
+): string {
   const intro = [
     `# ${title}`,
     "",
     "Built by `fieldbench leaderboard build` from the committed result files next to this page; do not edit by hand.",
     "test_1 is the interpolation split, test_2 the extrapolation split; they are ranked separately.",
+    "OOD is RFNE test_2 / test_1; mean alpha is the layers' power-law exponent from `fieldbench weights diagnose`",
+    "(docs/diagnostics.md).",
     "",
   ];
   if (boards.length === 0) return [...intro, "No results yet.", ""].join("\n");
@@ -58,7 +67,7 @@ export function renderMarkdown(boards: readonly Board[], title = "SuperBench lea
     const h = `## ${board.dataset} (version ${board.datasetVersion}), ${board.task}`;
     if (h !== heading) sections.push(h, "");
     heading = h;
-    sections.push(renderBoardMarkdown(board));
+    sections.push(renderBoardMarkdown(board, meanAlphas));
   }
   return [...intro, ...sections].join("\n");
 }
