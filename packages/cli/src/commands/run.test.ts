@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeHdf5, writeNpy } from "@fieldbench/formats";
@@ -112,6 +112,74 @@ describe("fieldbench degrade", () => {
     const [npy, h5] = JSON.parse(check.stdout) as number[][];
     expect(npy).toEqual([0, 2, 4, 12, 14, 16]);
     expect(h5).toEqual([0, 2, 4, 12, 14, 16, 24, 26, 28, 36, 38, 40]);
+  });
+
+  it("creates a missing output folder and writes .npy there (numpy reads it)", async () => {
+    const input = join(tmp, "hr-6x6.npy");
+    await writeNpy(
+      input,
+      Float32Array.from({ length: 36 }, (_, i) => i),
+      [1, 6, 6],
+    );
+    const out = join(tmp, "new", "deeper", "lr.npy");
+    const r = await run(["degrade", "--in", input, "--scale", "3", "--method", "uniform", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    // every 3rd pixel of the 6x6 ramp: rows 0, 3 and columns 0, 3 -> 0 3 18 21
+    const check = spawnSync(
+      "/usr/bin/python3",
+      ["-c", "import sys,numpy as np; print(np.load(sys.argv[1]).ravel().tolist())", out],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(check.stdout.trim()).toBe("[0.0, 3.0, 18.0, 21.0]");
+  });
+
+  it("exits 2 when the output folder cannot be created, naming it", async () => {
+    const input = join(tmp, "hr-6x6.npy");
+    await writeNpy(
+      input,
+      Float32Array.from({ length: 36 }, (_, i) => i),
+      [1, 6, 6],
+    );
+    // a regular file stands where the folder should be
+    const r = await run([
+      "degrade",
+      "--in",
+      input,
+      "--scale",
+      "3",
+      "--method",
+      "uniform",
+      "--out",
+      join(input, "lr.npy"),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot create folder ${input}`);
+    expect(r.stderr).not.toContain("internal error");
+  });
+
+  it("refuses an unknown output extension with exit 2 and writes nothing", async () => {
+    const input = join(tmp, "hr-6x6.npy");
+    await writeNpy(
+      input,
+      Float32Array.from({ length: 36 }, (_, i) => i),
+      [1, 6, 6],
+    );
+    const r = await run(["degrade", "--in", input, "--scale", "3", "--method", "uniform", "--out", join(tmp, "x.txt")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown extension "\.txt" \(use \.npy, \.h5/);
+    expect(existsSync(join(tmp, "x.txt"))).toBe(false);
+  });
+
+  it("refuses a scale that does not divide the field, saying the shapes", async () => {
+    const input = join(tmp, "hr-128.npy");
+    await writeNpy(input, new Float32Array(128 * 128), [1, 128, 128]);
+    const r = await run(["degrade", "--in", input, "--scale", "3", "--out", join(tmp, "lr-128.npy")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("a 128x128 field is not a multiple of --scale 3 (128/3 = 42.67");
+    expect(existsSync(join(tmp, "lr-128.npy"))).toBe(false);
   });
 
   it("exits 2 for an unknown method or noisy-uniform without its dataset", async () => {
