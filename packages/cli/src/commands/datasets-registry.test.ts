@@ -112,6 +112,16 @@ describe("fieldbench datasets download", () => {
     expect(readFileSync(join(tmp, "dl", "1.h5")).equals(file)).toBe(true);
   });
 
+  it("reports progress on stderr in bytes, not percent per second", async () => {
+    const r = await run(["datasets", "download", `${base}/b/0.h5`, "--out", "dl2"]);
+    expect(r.code).toBe(0);
+    // 30000 bytes = 29.3 KiB; the last line says all of it arrived, with a rate in bytes
+    const last = r.stderr.trim().split("\n").at(-1) ?? "";
+    expect(last).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/b\/0\.h5: 29\.3 KiB\/29\.3 KiB \(100%\) [\d.]+s( [\d.]+ (B|KiB|MiB|GiB)\/s)?$/,
+    );
+  });
+
   it("exits 2 for --sha256 with several URLs and for a missing file, one line each", async () => {
     const two = await run(["datasets", "download", `${base}/x.h5`, `${base}/y.h5`, "--out", "dl", "--sha256", "00"]);
     expect(two.code).toBe(2);

@@ -112,22 +112,24 @@ export function registerDatasetsDownload(datasets: Command, io: CliIo): void {
       const dir = resolve(io.cwd, options.out);
       const done = [];
       for (const url of urls) {
+        // Counted in bytes, so the rate reads MiB/s and the ETA is real; the total is known at the first response.
+        let progress: ReturnType<typeof createProgress> | undefined;
         let last = 0;
-        const progress = createProgress({
-          label: url,
-          total: 100,
-          stream: io.stderr,
-          ...(options.quiet ? { mode: "quiet" as const } : {}),
-        });
         const got = await downloadFile(url, dir, {
           ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }),
           onProgress: (received, total) => {
-            const pct = total === undefined ? 0 : Math.floor((100 * received) / total);
-            if (pct > last) progress.tick(pct - last, formatBytes(received));
-            last = Math.max(last, pct);
+            progress ??= createProgress({
+              label: url,
+              total: total ?? 0,
+              stream: io.stderr,
+              formatValue: formatBytes,
+              ...(options.quiet ? { mode: "quiet" as const } : {}),
+            });
+            progress.tick(received - last);
+            last = received;
           },
         });
-        progress.done(formatBytes(got.bytes));
+        progress?.done();
         done.push(got);
         if (!options.json)
           printLine(
