@@ -30,6 +30,22 @@ describe("fieldbench datasets list / info", () => {
     expect(rows.find((d) => d.key === "era5")?.channels).toEqual(["ke_10m", "t2m", "tcwv"]);
   });
 
+  it("prints an aligned table: every row's title and shipped mark start under their header", async () => {
+    const r = await run(["datasets", "list"]);
+    expect(r.code).toBe(0);
+    const [head, ...rows] = r.stdout.trimEnd().split("\n") as [string, ...string[]];
+    expect(head).toMatch(/^key +grid +channels +shipped +title$/);
+    const titleAt = head.indexOf("title");
+    const json = JSON.parse((await run(["datasets", "list", "--json"])).stdout) as { key: string; title: string }[];
+    expect(rows).toHaveLength(json.length);
+    for (const [i, row] of rows.entries()) {
+      expect(row.startsWith(`${json[i]!.key} `)).toBe(true);
+      expect(row.slice(titleAt)).toBe(json[i]!.title);
+    }
+    const mini = rows.find((row) => row.startsWith("nskt_mini "))!;
+    expect(mini.slice(head.indexOf("shipped"), head.indexOf("shipped") + 3)).toBe("yes");
+  });
+
   it("shows a spec with DESIGN.md's constants and the published checksum", async () => {
     const r = await run(["datasets", "info", "era5", "--json"]);
     expect(r.code).toBe(0);

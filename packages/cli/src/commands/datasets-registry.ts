@@ -1,7 +1,28 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import Table from "cli-table3";
 import { FieldbenchError, createProgress, formatBytes } from "@fieldbench/core";
 import { type CliIo, printJson, printLine } from "../io.js";
+
+/** A plain aligned table: no box drawing, no colours, two spaces between columns (as `ls -l` and `git` print). */
+const BORDERLESS = {
+  top: "",
+  "top-mid": "",
+  "top-left": "",
+  "top-right": "",
+  bottom: "",
+  "bottom-mid": "",
+  "bottom-left": "",
+  "bottom-right": "",
+  left: "",
+  "left-mid": "",
+  mid: "",
+  "mid-mid": "",
+  right: "",
+  "right-mid": "",
+  middle: "  ",
+};
+const TABLE_STYLE = { head: [], border: [], "padding-left": 0, "padding-right": 0 };
 
 /**
  * `fieldbench datasets list | info | verify | download`: what fieldbench knows about each dataset, whether a
@@ -16,12 +37,14 @@ export function registerDatasetsList(datasets: Command, io: CliIo): void {
       const { listDatasets } = await import("@fieldbench/superbench");
       const rows = listDatasets();
       if (options.json) return printJson(io, rows);
-      for (const d of rows) {
-        printLine(
-          io,
-          `${d.key.padEnd(16)} ${d.hr.join("x").padEnd(10)} ${d.channels.join(",").padEnd(22)} ${d.embedded ? "shipped " : "        "}${d.title}`,
-        );
-      }
+      // cli-table3 sizes each column to its widest cell, so a long key or title cannot shift the columns.
+      const table = new Table({
+        head: ["key", "grid", "channels", "shipped", "title"],
+        chars: BORDERLESS,
+        style: TABLE_STYLE,
+      });
+      for (const d of rows) table.push([d.key, d.hr.join("x"), d.channels.join(","), d.embedded ? "yes" : "", d.title]);
+      printLine(io, table.toString().replace(/ +$/gm, ""));
     });
 }
 
