@@ -45,7 +45,8 @@ function jsonValue(value: AttrValue | unknown): unknown {
 }
 
 export function findVariable(file: OpenFile, name: string): VariableInfo {
-  const found = file.variables.find((v) => v.name === name || v.name === name.replace(/^\//, ""));
+  const found =
+    file.variables.find((v) => v.name === name || v.name === name.replace(/^\//, "")) ?? gribIndexAlias(file, name);
   if (found === undefined) {
     const names = file.variables.map((v) => v.name);
     const list = names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
@@ -58,6 +59,12 @@ export function findVariable(file: OpenFile, name: string): VariableInfo {
     );
   }
   return found;
+}
+
+/** `#N`, the N-th GRIB2 message in file order: the name every GRIB2 field answers to besides its cfVarName. */
+function gribIndexAlias(file: OpenFile, name: string): VariableInfo | undefined {
+  const m = /^#(\d+)$/.exec(name);
+  return file.format === "grib2" && m ? file.variables[Number(m[1])] : undefined;
 }
 
 /** `inspect --var NAME --stats --json`, after CF decoding. `first`/`last` are the first and last elements (null if masked). */

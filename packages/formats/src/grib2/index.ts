@@ -5,14 +5,17 @@ import { isGrib2 } from "../sniff.js";
 import type { FormatReader, OpenFile, RawArray, Selection, VariableInfo } from "../types.js";
 import { decodeField } from "./decode.js";
 import { type ByteSource, type Grib2Field, scanGrib2 } from "./message.js";
+import { cfVarName } from "./tables.js";
 
 export { grib2Coordinates } from "./coords.js";
 export { aecDecode, type AecParams } from "./aec.js";
 export type { ByteSource, Grib2Field, Grib2Grid, Grib2MessageSummary } from "./message.js";
 
 /**
- * GRIB2 reader: each field is a variable `#N` (0-based, file order) of shape [Nj, Ni] and dims
- * latitude/longitude, float64 with NaN where the bitmap says missing. Opening reads only the metadata
+ * GRIB2 reader: each field is a variable of shape [Nj, Ni] and dims latitude/longitude, float64 with NaN where the
+ * bitmap says missing, named as cfgrib/xarray name it (eccodes' cfVarName: t2m, u10, msl). A field whose parameter
+ * is unknown, or whose name another field of the file shares (levels, steps), is `#N` (0-based, file order); every
+ * field also answers to `#N` in `read` and `--var`. Opening reads only the metadata
  * sections; a field's bitmap and data are read when it is.
  */
 export const reader: FormatReader = {
@@ -52,21 +55,22 @@ export async function openGrib2(source: ByteSource & { close?(): Promise<void> }
   }
   const dims: Record<string, number> = {};
   const gridDims = new Map<string, [string, string]>();
-  const variables: VariableInfo[] = fields.map((field) => {
+  const names = variableNames(fields);
+  const variables: VariableInfo[] = fields.map((field, i) => {
     const { Ni, Nj } = field.summary.grid;
     const key = `${Nj}x${Ni}`;
-    let names = gridDims.get(key);
-    if (names === undefined) {
+    let dimNames = gridDims.get(key);
+    if (dimNames === undefined) {
       const suffix = gridDims.size === 0 ? "" : `_${gridDims.size}`;
-      names = [`latitude${suffix}`, `longitude${suffix}`];
-      gridDims.set(key, names);
-      dims[names[0]] = Nj;
-      dims[names[1]] = Ni;
+      dimNames = [`latitude${suffix}`, `longitude${suffix}`];
+      gridDims.set(key, dimNames);
+      dims[dimNames[0]] = Nj;
+      dims[dimNames[1]] = Ni;
     }
-    return { name: `#${field.index}`, dtype: "float64", shape: [Nj, Ni], dims: names, attrs: fieldAttrs(field) };
+    return { name: names[i]!, dtype: "float64", shape: [Nj, Ni], dims: dimNames, attrs: fieldAttrs(field) };
   });
   const read = async (name: string, selection?: Selection): Promise<RawArray> => {
-    const field = fields.find((f) => `#${f.index}` === name);
+    const field = fields.find((f, i) => names[i] === name || `#${f.index}` === name);
     if (field === undefined)
       throw new FieldbenchError(
         "VARIABLE_NOT_FOUND",
@@ -122,4 +126,15 @@ function fieldAttrs(field: Grib2Field): Attrs {
     ...(field.perturbationNumber === undefined ? {} : { perturbationNumber: field.perturbationNumber }),
     message: field.messageIndex,
   };
+}
+
+/** cfVarName when it names one field only; `#N` for unknown parameters and names several fields share. */
+function variableNames(fields: readonly Grib2Field[]): string[] {
+  const wanted = fields.map((f) => (f.summary.shortName === "unknown" ? undefined : cfVarName(f.summary.shortName)));
+  const count = new Map<string, number>();
+  for (const n of wanted) if (n !== undefined) count.set(n, (count.get(n) ?? 0) + 1);
+  return fields.map((f, i) => {
+    const n = wanted[i];
+    return n !== undefined && count.get(n) === 1 ? n : `#${f.index}`;
+  });
 }
