@@ -79,6 +79,68 @@ export interface VariableStats {
   sum: number;
   first: number | null;
   last: number | null;
+  /**
+   * Statistics per index of the channel/level axis (as xarray's `.mean(dim=[other dims])`): axis 1 of a rank-4
+   * variable ([N, C, H, W], [time, level, lat, lon]), axis 0 of a rank-3 one ([C, H, W]). Absent for rank < 3
+   * or an axis longer than MAX_PER_CHANNEL.
+   */
+  perChannel?: ChannelStats[];
+  /** The dim `perChannel` runs along. */
+  perChannelDim?: string;
+}
+
+export interface ChannelStats {
+  index: number;
+  count: number;
+  missing: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+/** Beyond this many channels/levels a per-index table stops being a summary. */
+const MAX_PER_CHANNEL = 256;
+
+function channelAxis(shape: readonly number[]): number | undefined {
+  const axis = shape.length === 4 ? 1 : shape.length === 3 ? 0 : undefined;
+  return axis !== undefined && (shape[axis] as number) <= MAX_PER_CHANNEL ? axis : undefined;
+}
+
+/** Sums per channel; `add` takes slabs in file order, so the element offset says the channel. */
+function channelAccumulator(shape: readonly number[], axis: number) {
+  const n = shape[axis] as number;
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const acc = Array.from({ length: n }, () => ({ count: 0, missing: 0, min: Infinity, max: -Infinity, sum: 0 }));
+  let offset = 0;
+  return {
+    add(values: Float64Array): void {
+      let i = 0;
+      while (i < values.length) {
+        const c = acc[Math.floor((offset + i) / inner) % n]!;
+        const end = Math.min(values.length, i + inner - ((offset + i) % inner));
+        for (; i < end; i++) {
+          const v = values[i] as number;
+          if (Number.isNaN(v)) c.missing++;
+          else {
+            c.count++;
+            c.sum += v;
+            if (v < c.min) c.min = v;
+            if (v > c.max) c.max = v;
+          }
+        }
+      }
+      offset += values.length;
+    },
+    result: (): ChannelStats[] =>
+      acc.map((c, index) => ({
+        index,
+        count: c.count,
+        missing: c.missing,
+        min: c.count > 0 ? c.min : null,
+        max: c.count > 0 ? c.max : null,
+        mean: c.count > 0 ? c.sum / c.count : null,
+      })),
+  };
 }
 
 /** Elements read per slab: bounds memory for a [N, 2048, 2048] variable to one or a few snapshots. */
@@ -94,7 +156,10 @@ export async function variableStats(file: OpenFile, name: string): Promise<Varia
   let first: number | null = null;
   let last: number | null = null;
   let seenAny = false;
+  const axis = channelAxis(info.shape);
+  const channels = axis === undefined ? undefined : channelAccumulator(info.shape, axis);
   for await (const values of decodedSlabs(file, info)) {
+    channels?.add(values);
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as number;
       if (!seenAny) {
@@ -127,6 +192,9 @@ export async function variableStats(file: OpenFile, name: string): Promise<Varia
     sum: stats.sum,
     first,
     last,
+    ...(channels === undefined
+      ? {}
+      : { perChannelDim: info.dims[axis!] ?? `dim_${axis}`, perChannel: channels.result() }),
   };
 }
 

@@ -52,7 +52,7 @@ async function runInspect(path: string, options: InspectOptions, io: CliIo): Pro
     if (options.var !== undefined && options.stats) {
       const stats = await formats.variableStats(file, options.var);
       if (options.json) printJson(io, stats);
-      else for (const [key, value] of Object.entries(stats)) printLine(io, `${key.padEnd(8)} ${formatValue(value)}`);
+      else printStats(stats, io);
       return;
     }
     if (options.var !== undefined && options.values) {
@@ -86,6 +86,18 @@ function parseByte(text: string, flag: string): number {
     );
   }
   return value;
+}
+
+function printStats(stats: import("@fieldbench/formats").VariableStats, io: CliIo): void {
+  const { perChannel, perChannelDim, ...whole } = stats;
+  for (const [key, value] of Object.entries(whole)) printLine(io, `${key.padEnd(8)} ${formatValue(value)}`);
+  if (perChannel === undefined) return;
+  printLine(io, `per ${perChannelDim}:`);
+  for (const c of perChannel)
+    printLine(
+      io,
+      `  ${String(c.index).padStart(3)}  count ${c.count} missing ${c.missing} min ${c.min} max ${c.max} mean ${c.mean}`,
+    );
 }
 
 function formatValue(value: unknown): string {
