@@ -272,30 +272,59 @@ export function formatHeader(file: OpenFile): string {
     lines.push("dimensions:");
     for (const [name, size] of dims) lines.push(`\t${name} = ${size} ;`);
   }
-  if (file.variables.length > 0) {
+  // segyio users look for the geometry and the binary header first; the ~90 trace-header fields come last, one
+  // line each, where they no longer bury the rest.
+  const segy = file.format === "segy";
+  const traceFields = segy ? file.variables.filter(isTraceHeaderField) : [];
+  if (segy) lines.push(...extraLines(file, ["geometry", "binaryHeader"]));
+  const variables = file.variables.filter((v) => !traceFields.includes(v));
+  if (variables.length > 0) {
     lines.push("variables:");
-    for (const v of file.variables) {
-      const dimText = v.dims.length > 0 ? `(${v.dims.join(", ")})` : "";
-      lines.push(`\t${v.dtype} ${v.name}${dimText} ;`);
-      for (const [key, value] of Object.entries(v.attrs)) lines.push(`\t\t${v.name}:${key} = ${attrText(value)} ;`);
-      const storage = [
-        v.chunks === undefined ? undefined : `chunks [${v.chunks.join(", ")}]`,
-        v.filters === undefined || v.filters.length === 0 ? undefined : `filters ${v.filters.join(", ")}`,
-      ].filter((s) => s !== undefined);
-      if (storage.length > 0) lines.push(`\t\t// ${storage.join("; ")}`);
-    }
+    for (const v of variables) lines.push(...variableLines(v));
+  }
+  if (traceFields.length > 0) {
+    lines.push("", "// trace header fields, one value per trace (read one with --var NAME --values):");
+    for (const v of traceFields) lines.push(`\t${v.dtype} ${v.name}(${v.dims.join(", ")}) ; // byte ${v.attrs.byte}`);
   }
   const globals = Object.entries(file.attrs);
   if (globals.length > 0) {
     lines.push("", "// global attributes:");
     for (const [key, value] of globals) lines.push(`\t\t:${key} = ${attrText(value)} ;`);
   }
-  for (const [block, value] of Object.entries(file.extra ?? {})) {
-    lines.push("", `// ${block}:`);
-    for (const line of JSON.stringify(jsonValue(value), null, 2).split("\n")) lines.push(`//   ${line}`);
-  }
+  if (!segy) lines.push(...extraLines(file, []));
   lines.push("}");
   return lines.join("\n");
+}
+
+function variableLines(v: VariableInfo): string[] {
+  const dimText = v.dims.length > 0 ? `(${v.dims.join(", ")})` : "";
+  const lines = [`\t${v.dtype} ${v.name}${dimText} ;`];
+  for (const [key, value] of Object.entries(v.attrs)) lines.push(`\t\t${v.name}:${key} = ${attrText(value)} ;`);
+  const storage = [
+    v.chunks === undefined ? undefined : `chunks [${v.chunks.join(", ")}]`,
+    v.filters === undefined || v.filters.length === 0 ? undefined : `filters ${v.filters.join(", ")}`,
+  ].filter((s) => s !== undefined);
+  if (storage.length > 0) lines.push(`\t\t// ${storage.join("; ")}`);
+  return lines;
+}
+
+function isTraceHeaderField(v: VariableInfo): boolean {
+  return v.dims.length === 1 && v.dims[0] === "trace" && typeof v.attrs.byte === "number";
+}
+
+/** The extra blocks (segy, era5, ...) as `//` comments; keys named in `lead` come first within each block. */
+function extraLines(file: OpenFile, lead: readonly string[]): string[] {
+  const lines: string[] = [];
+  const rank = (key: string) => (lead.includes(key) ? lead.indexOf(key) : lead.length);
+  for (const [block, value] of Object.entries(file.extra ?? {})) {
+    const ordered =
+      value !== null && typeof value === "object" && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => rank(a) - rank(b)))
+        : value;
+    lines.push("", `// ${block}:`);
+    for (const line of JSON.stringify(jsonValue(ordered), null, 2).split("\n")) lines.push(`//   ${line}`);
+  }
+  return lines;
 }
 
 function attrText(value: AttrValue): string {
