@@ -18,7 +18,10 @@ export function registerInspect(program: Command, io: CliIo): void {
     .description("describe a file: format (sniffed from its bytes), dimensions, attributes and variables")
     .option("--json", "print one JSON document on stdout")
     .option("--var <name>", "one variable (group members as group/var)")
-    .option("--stats", "count, missing, min, max, mean, sum, first, last after CF decoding (needs --var)")
+    .option(
+      "--stats",
+      "count, missing, min, max, mean, sum, first, last after CF decoding, and per channel/level (needs --var)",
+    )
     .option("--values", "decoded values; CF time variables as ISO-8601 in their own calendar (needs --var)")
     .option("--inline-byte <n>", "SEG-Y: 1-based byte of the inline number in trace headers (default 189)")
     .option("--crossline-byte <n>", "SEG-Y: 1-based byte of the crossline number in trace headers (default 193)")
