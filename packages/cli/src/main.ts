@@ -65,6 +65,12 @@ export function buildProgram(io: CliIo): Command {
 /** Runs the CLI in-process (tests call this) and returns the exit code instead of exiting. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const program = buildProgram(io);
+  // Bare `fieldbench` asks what the tool does: help is the answer, so it goes to stdout with status 0 (as
+  // `--help` does), where commander would write it to stderr as if it were an error.
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return 0;

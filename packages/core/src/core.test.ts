@@ -12,6 +12,7 @@ import {
   createSha256,
   deriveSeed,
   exitCodeFor,
+  formatBytes,
   isFieldbenchError,
   makeField,
   sha256Bytes,
@@ -145,6 +146,24 @@ describe("progress", () => {
     expect(lines).toEqual([]);
   });
 
+  it("counts in a unit: a download reads bytes per second and an ETA, not percent per second", () => {
+    const { lines, stream } = capture();
+    let t = 0;
+    const MiB = 1024 * 1024;
+    const p = createProgress({
+      label: "dl",
+      total: 300 * MiB,
+      stream,
+      mode: "lines",
+      intervalMs: 0,
+      now: () => t,
+      formatValue: formatBytes,
+    });
+    t = 2000;
+    p.tick(2 * MiB); // 2 MiB in 2 s: 1.0 MiB/s; 298 MiB left: 298 s = 4m58s
+    expect(lines[0]).toBe("dl: 2.0 MiB/300.0 MiB (1%) 2.0s 1.0 MiB/s eta 4m58s\n");
+  });
+
   it("prints plain lines at most once per interval plus a final line", () => {
     const { lines, stream } = capture();
     let t = 0;
@@ -158,7 +177,8 @@ describe("progress", () => {
     p.done();
     expect(lines.length).toBe(3);
     expect(lines[0]).toMatch(/^run: 1\/4 \(25%\)/);
-    expect(lines[1]).toMatch(/run: 3\/4 \(75%\) 1\.5s 2\.00\/s loss 0\.5/);
+    // 3 done in 1.5 s: 2.00/s; 1 left at 2/s: 0.5 s, rounded up to 1s
+    expect(lines[1]).toMatch(/run: 3\/4 \(75%\) 1\.5s 2\.00\/s eta 1s loss 0\.5/);
     expect(lines[2]).toMatch(/^run: 4\/4 \(100%\)/);
   });
 });

@@ -12,6 +12,8 @@ export interface ProgressOptions {
   /** Minimum time between plain lines. */
   intervalMs?: number;
   now?: () => number;
+  /** Writes counts and the rate in a unit (say bytes as "3.2 MiB"); plain numbers by default. */
+  formatValue?: (n: number) => string;
 }
 
 export interface Progress {
@@ -34,24 +36,39 @@ export function createProgress(options: ProgressOptions): Progress {
 }
 
 function barProgress(options: ProgressOptions, stream: NodeJS.WritableStream): Progress {
+  const now = options.now ?? Date.now;
+  const fmt = options.formatValue;
   const bar = new cliProgress.SingleBar(
     {
-      format: `${options.label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {status}`,
+      format: `${options.label} [{bar}] {value}/{total} {percentage}% {rate} eta {eta_formatted} {status}`,
       stream,
       hideCursor: false,
       clearOnComplete: false,
+      ...(fmt === undefined
+        ? {}
+        : {
+            formatValue: (v: number, _o: unknown, type: string) =>
+              type === "value" || type === "total" ? fmt(v) : String(v),
+          }),
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(options.total, 0, { status: "" });
+  const start = now();
+  bar.start(options.total, 0, { status: "", rate: "" });
   let value = 0;
+  const rate = () => {
+    const elapsed = (now() - start) / 1000;
+    if (elapsed <= 0) return "";
+    const perSecond = value / elapsed;
+    return `${fmt === undefined ? perSecond.toFixed(2) : fmt(perSecond)}/s`;
+  };
   return {
     tick(n = 1, status = "") {
       value += n;
-      bar.update(value, { status });
+      bar.update(value, { status, rate: rate() });
     },
     done(status = "") {
-      bar.update(value, { status });
+      bar.update(value, { status, rate: rate() });
       bar.stop();
     },
   };
@@ -62,14 +79,19 @@ function lineProgress(options: ProgressOptions, stream: NodeJS.WritableStream): 
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? 5000;
   const start = now();
+  const fmt = options.formatValue ?? String;
+  const fmtRate = options.formatValue ?? ((n: number) => n.toFixed(2));
   let last = Number.NEGATIVE_INFINITY;
   let value = 0;
   const write = (status: string) => {
     const elapsed = (now() - start) / 1000;
     const pct = options.total > 0 ? ((100 * value) / options.total).toFixed(0) : "?";
-    const rate = elapsed > 0 ? ` ${(value / elapsed).toFixed(2)}/s` : "";
+    const perSecond = elapsed > 0 ? value / elapsed : 0;
+    const rate = elapsed > 0 ? ` ${fmtRate(perSecond)}/s` : "";
+    const eta =
+      perSecond > 0 && options.total > value ? ` eta ${formatDuration((options.total - value) / perSecond)}` : "";
     stream.write(
-      `${options.label}: ${value}/${options.total} (${pct}%) ${elapsed.toFixed(1)}s${rate}${status ? ` ${status}` : ""}\n`,
+      `${options.label}: ${fmt(value)}/${fmt(options.total)} (${pct}%) ${elapsed.toFixed(1)}s${rate}${eta}${status ? ` ${status}` : ""}\n`,
     );
     last = now();
   };
@@ -82,4 +104,12 @@ function lineProgress(options: ProgressOptions, stream: NodeJS.WritableStream): 
       write(status);
     },
   };
+}
+
+/** Remaining time as people read it: "45s", "3m05s", "2h07m". */
+function formatDuration(seconds: number): string {
+  const s = Math.ceil(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }

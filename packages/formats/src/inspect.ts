@@ -47,7 +47,8 @@ function jsonValue(value: AttrValue | unknown): unknown {
 }
 
 export function findVariable(file: OpenFile, name: string): VariableInfo {
-  const found = file.variables.find((v) => v.name === name || v.name === name.replace(/^\//, ""));
+  const found =
+    file.variables.find((v) => v.name === name || v.name === name.replace(/^\//, "")) ?? gribIndexAlias(file, name);
   if (found === undefined) {
     const names = file.variables.map((v) => v.name);
     const list = names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
@@ -62,6 +63,12 @@ export function findVariable(file: OpenFile, name: string): VariableInfo {
   return found;
 }
 
+/** `#N`, the N-th GRIB2 message in file order: the name every GRIB2 field answers to besides its cfVarName. */
+function gribIndexAlias(file: OpenFile, name: string): VariableInfo | undefined {
+  const m = /^#(\d+)$/.exec(name);
+  return file.format === "grib2" && m ? file.variables[Number(m[1])] : undefined;
+}
+
 /** `inspect --var NAME --stats --json`, after CF decoding. `first`/`last` are the first and last elements (null if masked). */
 export interface VariableStats {
   name: string;
@@ -74,6 +81,68 @@ export interface VariableStats {
   sum: number;
   first: number | null;
   last: number | null;
+  /**
+   * Statistics per index of the channel/level axis (as xarray's `.mean(dim=[other dims])`): axis 1 of a rank-4
+   * variable ([N, C, H, W], [time, level, lat, lon]), axis 0 of a rank-3 one ([C, H, W]). Absent for rank < 3
+   * or an axis longer than MAX_PER_CHANNEL.
+   */
+  perChannel?: ChannelStats[];
+  /** The dim `perChannel` runs along. */
+  perChannelDim?: string;
+}
+
+export interface ChannelStats {
+  index: number;
+  count: number;
+  missing: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+/** Beyond this many channels/levels a per-index table stops being a summary. */
+const MAX_PER_CHANNEL = 256;
+
+function channelAxis(shape: readonly number[]): number | undefined {
+  const axis = shape.length === 4 ? 1 : shape.length === 3 ? 0 : undefined;
+  return axis !== undefined && (shape[axis] as number) <= MAX_PER_CHANNEL ? axis : undefined;
+}
+
+/** Sums per channel; `add` takes slabs in file order, so the element offset says the channel. */
+function channelAccumulator(shape: readonly number[], axis: number) {
+  const n = shape[axis] as number;
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const acc = Array.from({ length: n }, () => ({ count: 0, missing: 0, min: Infinity, max: -Infinity, sum: 0 }));
+  let offset = 0;
+  return {
+    add(values: Float64Array): void {
+      let i = 0;
+      while (i < values.length) {
+        const c = acc[Math.floor((offset + i) / inner) % n]!;
+        const end = Math.min(values.length, i + inner - ((offset + i) % inner));
+        for (; i < end; i++) {
+          const v = values[i] as number;
+          if (Number.isNaN(v)) c.missing++;
+          else {
+            c.count++;
+            c.sum += v;
+            if (v < c.min) c.min = v;
+            if (v > c.max) c.max = v;
+          }
+        }
+      }
+      offset += values.length;
+    },
+    result: (): ChannelStats[] =>
+      acc.map((c, index) => ({
+        index,
+        count: c.count,
+        missing: c.missing,
+        min: c.count > 0 ? c.min : null,
+        max: c.count > 0 ? c.max : null,
+        mean: c.count > 0 ? c.sum / c.count : null,
+      })),
+  };
 }
 
 /** Elements read per slab: bounds memory for a [N, 2048, 2048] variable to one or a few snapshots. */
@@ -89,7 +158,10 @@ export async function variableStats(file: OpenFile, name: string): Promise<Varia
   let first: number | null = null;
   let last: number | null = null;
   let seenAny = false;
+  const axis = channelAxis(info.shape);
+  const channels = axis === undefined ? undefined : channelAccumulator(info.shape, axis);
   for await (const values of decodedSlabs(file, info)) {
+    channels?.add(values);
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as number;
       if (!seenAny) {
@@ -122,6 +194,9 @@ export async function variableStats(file: OpenFile, name: string): Promise<Varia
     sum: stats.sum,
     first,
     last,
+    ...(channels === undefined
+      ? {}
+      : { perChannelDim: info.dims[axis!] ?? `dim_${axis}`, perChannel: channels.result() }),
   };
 }
 
@@ -192,30 +267,59 @@ export function formatHeader(file: OpenFile): string {
     lines.push("dimensions:");
     for (const [name, size] of dims) lines.push(`\t${name} = ${size} ;`);
   }
-  if (file.variables.length > 0) {
+  // segyio users look for the geometry and the binary header first; the ~90 trace-header fields come last, one
+  // line each, where they no longer bury the rest.
+  const segy = file.format === "segy";
+  const traceFields = segy ? file.variables.filter(isTraceHeaderField) : [];
+  if (segy) lines.push(...extraLines(file, ["geometry", "binaryHeader"]));
+  const variables = file.variables.filter((v) => !traceFields.includes(v));
+  if (variables.length > 0) {
     lines.push("variables:");
-    for (const v of file.variables) {
-      const dimText = v.dims.length > 0 ? `(${v.dims.join(", ")})` : "";
-      lines.push(`\t${v.dtype} ${v.name}${dimText} ;`);
-      for (const [key, value] of Object.entries(v.attrs)) lines.push(`\t\t${v.name}:${key} = ${attrText(value)} ;`);
-      const storage = [
-        v.chunks === undefined ? undefined : `chunks [${v.chunks.join(", ")}]`,
-        v.filters === undefined || v.filters.length === 0 ? undefined : `filters ${v.filters.join(", ")}`,
-      ].filter((s) => s !== undefined);
-      if (storage.length > 0) lines.push(`\t\t// ${storage.join("; ")}`);
-    }
+    for (const v of variables) lines.push(...variableLines(v));
+  }
+  if (traceFields.length > 0) {
+    lines.push("", "// trace header fields, one value per trace (read one with --var NAME --values):");
+    for (const v of traceFields) lines.push(`\t${v.dtype} ${v.name}(${v.dims.join(", ")}) ; // byte ${v.attrs.byte}`);
   }
   const globals = Object.entries(file.attrs);
   if (globals.length > 0) {
     lines.push("", "// global attributes:");
     for (const [key, value] of globals) lines.push(`\t\t:${key} = ${attrText(value)} ;`);
   }
-  for (const [block, value] of Object.entries(file.extra ?? {})) {
-    lines.push("", `// ${block}:`);
-    for (const line of JSON.stringify(jsonValue(value), null, 2).split("\n")) lines.push(`//   ${line}`);
-  }
+  if (!segy) lines.push(...extraLines(file, []));
   lines.push("}");
   return lines.join("\n");
+}
+
+function variableLines(v: VariableInfo): string[] {
+  const dimText = v.dims.length > 0 ? `(${v.dims.join(", ")})` : "";
+  const lines = [`\t${v.dtype} ${v.name}${dimText} ;`];
+  for (const [key, value] of Object.entries(v.attrs)) lines.push(`\t\t${v.name}:${key} = ${attrText(value)} ;`);
+  const storage = [
+    v.chunks === undefined ? undefined : `chunks [${v.chunks.join(", ")}]`,
+    v.filters === undefined || v.filters.length === 0 ? undefined : `filters ${v.filters.join(", ")}`,
+  ].filter((s) => s !== undefined);
+  if (storage.length > 0) lines.push(`\t\t// ${storage.join("; ")}`);
+  return lines;
+}
+
+function isTraceHeaderField(v: VariableInfo): boolean {
+  return v.dims.length === 1 && v.dims[0] === "trace" && typeof v.attrs.byte === "number";
+}
+
+/** The extra blocks (segy, era5, ...) as `//` comments; keys named in `lead` come first within each block. */
+function extraLines(file: OpenFile, lead: readonly string[]): string[] {
+  const lines: string[] = [];
+  const rank = (key: string) => (lead.includes(key) ? lead.indexOf(key) : lead.length);
+  for (const [block, value] of Object.entries(file.extra ?? {})) {
+    const ordered =
+      value !== null && typeof value === "object" && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => rank(a) - rank(b)))
+        : value;
+    lines.push("", `// ${block}:`);
+    for (const line of JSON.stringify(jsonValue(ordered), null, 2).split("\n")) lines.push(`//   ${line}`);
+  }
+  return lines;
 }
 
 function attrText(value: AttrValue): string {

@@ -1,4 +1,5 @@
-import { basename, dirname } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { basename, dirname, extname } from "node:path";
 import { FieldbenchError, deriveSeed } from "@fieldbench/core";
 import { createHdf5Writer, openFile, writeNpy } from "@fieldbench/formats";
 import { SPLITS, getDataset } from "./datasets.js";
@@ -47,6 +48,7 @@ export async function degradeFile(options: DegradeFileOptions): Promise<DegradeF
   if (method === "noisy-uniform" && (spec === undefined || options.ratio === undefined)) {
     throw new FieldbenchError("BAD_USAGE", "noisy-uniform needs --dataset (channel std) and --noise RATIO");
   }
+  const target = outputTarget(options.output);
   const source = splitTarget(options.input, "fields");
   const file = await openFile(source.path);
   try {
@@ -74,6 +76,7 @@ export async function degradeFile(options: DegradeFileOptions): Promise<DegradeF
       );
     }
     const h = spec !== undefined && storedH === spec.storedRows ? spec.hr[0] : storedH;
+    checkDivides(source.path, h, w, options.scale);
     const lrShape = degradedShape(method, [c, h, w], options.scale);
     const outShape = batched ? [n, ...lrShape] : lrShape;
     const parent = basename(dirname(source.path));
@@ -89,8 +92,9 @@ export async function degradeFile(options: DegradeFileOptions): Promise<DegradeF
           : {}),
       });
     };
-    const target = splitTarget(options.output, "LR_fields");
-    if (/\.npy$/i.test(target.path)) {
+    // A missing output folder is created, as `train --checkpoint-dir` and the leaderboard store do.
+    await makeParent(target.path);
+    if (target.kind === "npy") {
       const size = lrShape[0] * lrShape[1] * lrShape[2];
       const out = new Float32Array(n * size);
       for (let i = 0; i < n; i++) out.set(await snapshotLr(i), i * size);
@@ -113,5 +117,57 @@ export async function degradeFile(options: DegradeFileOptions): Promise<DegradeF
     return { inputShape: info.shape, outputShape: outShape, method, output: target.path };
   } finally {
     await file.close();
+  }
+}
+
+/**
+ * SuperBench crops HR to multiples of the scale, so that HR = scale x LR holds exactly; a field that is not one
+ * would come back floored (128 / 3 -> 42) and could never be scored against its HR, so it is refused.
+ */
+function checkDivides(path: string, h: number, w: number, scale: number): void {
+  if (h % scale !== 0 || w % scale !== 0) {
+    throw new FieldbenchError(
+      "SHAPE_MISMATCH",
+      `${path}: a ${h}x${w} field is not a multiple of --scale ${scale} ` +
+        `(${h}/${scale} = ${(h / scale).toFixed(2)}, ${w}/${scale} = ${(w / scale).toFixed(2)}); crop it first`,
+      { path },
+    );
+  }
+}
+
+const OUTPUT_KINDS: Readonly<Record<string, "npy" | "hdf5">> = {
+  ".npy": "npy",
+  ".h5": "hdf5",
+  ".hdf5": "hdf5",
+  ".hdf": "hdf5",
+  ".nc": "hdf5",
+};
+
+/**
+ * The output format follows the extension, as numpy.save and h5py users expect; an unknown one is refused rather
+ * than silently written as HDF5.
+ */
+function outputTarget(output: string): { path: string; name: string; kind: "npy" | "hdf5" } {
+  const target = splitTarget(output, "LR_fields");
+  const kind = OUTPUT_KINDS[extname(target.path).toLowerCase()];
+  if (kind === undefined) {
+    throw new FieldbenchError(
+      "BAD_USAGE",
+      `--out ${output}: unknown extension "${extname(target.path)}" (use ${Object.keys(OUTPUT_KINDS).join(", ")})`,
+    );
+  }
+  return { ...target, kind };
+}
+
+/** Created only once the input has been read and checked, so a refused run leaves no folder behind. */
+async function makeParent(path: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (cause) {
+    throw new FieldbenchError("FILE_NOT_FOUND", `--out ${path}: cannot create folder ${dir} (${String(cause)})`, {
+      path: dir,
+      cause,
+    });
   }
 }

@@ -84,8 +84,9 @@ export async function predictSnapshot(
   return model.predict(lr, [1, ...shape], { scale });
 }
 
-export async function evaluateSnapshot(model: Model, input: SnapshotInput, mode: MetricMode): Promise<SnapshotScore> {
-  const { spec, task, hr } = input;
+/** The model's HR prediction [C, H, W] for one snapshot, checked for size. */
+export async function predictFor(model: Model, input: SnapshotInput): Promise<Float32Array> {
+  const { spec, task } = input;
   const [h, w] = spec.hr;
   const c = spec.channels.length;
   const { lr, shape } = makeLowRes(input);
@@ -96,5 +97,18 @@ export async function evaluateSnapshot(model: Model, input: SnapshotInput, mode:
       `model ${model.name} returned ${pred.length} values for a ${c}x${h}x${w} field (LR ${shape.join("x")} at x${task.scale})`,
     );
   }
-  return scoreSnapshot(pred, hr, [c, h, w], scoreOptions(spec, mode));
+  return pred;
+}
+
+/** `onPrediction` sees the prediction before scoring (`run --save-predictions` writes it). */
+export async function evaluateSnapshot(
+  model: Model,
+  input: SnapshotInput,
+  mode: MetricMode,
+  onPrediction?: (pred: Float32Array) => void,
+): Promise<SnapshotScore> {
+  const { spec, hr } = input;
+  const pred = await predictFor(model, input);
+  onPrediction?.(pred);
+  return scoreSnapshot(pred, hr, [spec.channels.length, ...spec.hr], scoreOptions(spec, mode));
 }

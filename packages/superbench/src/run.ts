@@ -16,7 +16,8 @@ import { createModel } from "@fieldbench/models";
 import { parseResult, type SuperbenchResult } from "@fieldbench/leaderboard";
 import { DEFAULT_DATASET, type DatasetSpec, TEST_SPLITS, type TestSplit, getDataset } from "./datasets.js";
 import { type DataCard, expectedValueChecksums, readDataCard, specFromCard } from "./data-card.js";
-import { type MetricMode, evaluateSnapshot } from "./evaluate.js";
+import { type MetricMode, evaluateSnapshot, predictFor } from "./evaluate.js";
+import { type PredictionSink, openPredictionSink } from "./predictions.js";
 import { type SplitReader, checksumSplits, openSplit } from "./reader.js";
 import { SPEC_VERSION, describeHardware, harnessVersion, runIdentity, splitResult } from "./results.js";
 import { loadSidecar, openSidecar, removeSidecar, sidecarPath, type SnapshotRecord } from "./sidecar.js";
@@ -42,6 +43,8 @@ export interface RunOptions {
   /** Progress goes here (stderr in the CLI). */
   readonly progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
   readonly progressMode?: ProgressMode;
+  /** Folder for the predicted fields: <dir>/<split>.h5 with predictions [N, C, H, W] and index [N]. */
+  readonly savePredictions?: string;
   /** Stop after this many newly scored snapshots (tests use it to simulate an interruption). */
   readonly stopAfter?: number;
 }
@@ -118,6 +121,7 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
   );
 
   const readers: SplitReader[] = [];
+  const sinks = new Map<string, PredictionSink>();
   try {
     for (const split of TEST_SPLITS)
       readers.push(await openSplit(root, split, spec, { needLr: task.degradation === "lrsim" }));
@@ -148,12 +152,28 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
       ...(options.progressStream === undefined ? {} : { stream: options.progressStream }),
       ...(options.progressMode === undefined ? {} : { mode: options.progressMode }),
     });
+    if (options.savePredictions !== undefined) {
+      const dir = resolve(cwd, options.savePredictions);
+      for (const { reader, indices } of plan) {
+        if (indices.length === 0) continue;
+        const attrs = { dataset: spec.key, task: task.name, model: `${model.name}@${model.version}`, mode };
+        const shape = [spec.channels.length, ...spec.hr] as [number, number, number];
+        sinks.set(reader.split, await openPredictionSink({ dir, split: reader.split, indices, shape, attrs }));
+      }
+    }
     let computed = 0;
     let resumed = 0;
     for (const { reader, indices } of plan) {
-      for (const index of indices) {
+      const sink = sinks.get(reader.split);
+      for (const [k, index] of indices.entries()) {
         const key = `${reader.split}/${index}`;
         if (done.has(key)) {
+          // The sidecar keeps scores, not fields: a resumed snapshot is predicted again only to be saved.
+          if (sink !== undefined) {
+            const input = { spec, task, split: reader.split as TestSplit, index, hr: await reader.readHr(index) };
+            const lr = task.degradation === "lrsim" ? await reader.readLr(index) : undefined;
+            sink.write(k, await predictFor(model, { ...input, ...(lr ? { lr } : {}) }));
+          }
           resumed++;
           progress.tick(1, `${key} (resumed)`);
           continue;
@@ -169,6 +189,7 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
           model,
           { spec, task, split: reader.split as TestSplit, index, hr, ...(lr ? { lr } : {}) },
           mode,
+          sink === undefined ? undefined : (pred) => sink.write(k, pred),
         );
         const record: SnapshotRecord = { split: reader.split, index, seconds: (Date.now() - t0) / 1000, score };
         append(record);
@@ -179,6 +200,10 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
       }
     }
     progress.done();
+    for (const [split, sink] of sinks) {
+      sinks.delete(split);
+      await sink.close();
+    }
 
     const splits = {} as SuperbenchResult["splits"];
     for (const { reader, indices } of plan) {
@@ -223,6 +248,8 @@ export async function runSuperbench(options: RunOptions = {}): Promise<RunOutcom
     await model.dispose?.();
     return { result, table: formatResultTable(result), outPath, resumed, computed };
   } finally {
+    // Sinks still open here belong to a failed run: their temporary files are deleted, nothing is published.
+    for (const sink of sinks.values()) await sink.abort();
     await Promise.all(readers.map((r) => r.close()));
   }
 }

@@ -32,6 +32,22 @@ describe("fieldbench datasets list / info", () => {
     expect(rows.find((d) => d.key === "era5")?.channels).toEqual(["ke_10m", "t2m", "tcwv"]);
   });
 
+  it("prints an aligned table: every row's title and shipped mark start under their header", async () => {
+    const r = await run(["datasets", "list"]);
+    expect(r.code).toBe(0);
+    const [head, ...rows] = r.stdout.trimEnd().split("\n") as [string, ...string[]];
+    expect(head).toMatch(/^key +grid +channels +shipped +title$/);
+    const titleAt = head.indexOf("title");
+    const json = JSON.parse((await run(["datasets", "list", "--json"])).stdout) as { key: string; title: string }[];
+    expect(rows).toHaveLength(json.length);
+    for (const [i, row] of rows.entries()) {
+      expect(row.startsWith(`${json[i]!.key} `)).toBe(true);
+      expect(row.slice(titleAt)).toBe(json[i]!.title);
+    }
+    const mini = rows.find((row) => row.startsWith("nskt_mini "))!;
+    expect(mini.slice(head.indexOf("shipped"), head.indexOf("shipped") + 3)).toBe("yes");
+  });
+
   it("shows a spec with docs/superbench.md's constants and the published checksum", async () => {
     const r = await run(["datasets", "info", "era5", "--json"]);
     expect(r.code).toBe(0);
@@ -112,6 +128,16 @@ describe("fieldbench datasets download", () => {
     const got = JSON.parse(r.stdout) as { path: string; bytes: number }[];
     expect(got.map((g) => g.bytes)).toEqual([file.length, file.length]);
     expect(readFileSync(join(tmp, "dl", "1.h5")).equals(file)).toBe(true);
+  });
+
+  it("reports progress on stderr in bytes, not percent per second", async () => {
+    const r = await run(["datasets", "download", `${base}/b/0.h5`, "--out", "dl2"]);
+    expect(r.code).toBe(0);
+    // 30000 bytes = 29.3 KiB; the last line says all of it arrived, with a rate in bytes
+    const last = r.stderr.trim().split("\n").at(-1) ?? "";
+    expect(last).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/b\/0\.h5: 29\.3 KiB\/29\.3 KiB \(100%\) [\d.]+s( [\d.]+ (B|KiB|MiB|GiB)\/s)?$/,
+    );
   });
 
   it("exits 2 for --sha256 with several URLs and for a missing file, one line each", async () => {

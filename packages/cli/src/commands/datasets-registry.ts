@@ -1,7 +1,28 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import Table from "cli-table3";
 import { FieldbenchError, createProgress, formatBytes } from "@fieldbench/core";
 import { type CliIo, printJson, printLine } from "../io.js";
+
+/** A plain aligned table: no box drawing, no colours, two spaces between columns (as `ls -l` and `git` print). */
+const BORDERLESS = {
+  top: "",
+  "top-mid": "",
+  "top-left": "",
+  "top-right": "",
+  bottom: "",
+  "bottom-mid": "",
+  "bottom-left": "",
+  "bottom-right": "",
+  left: "",
+  "left-mid": "",
+  mid: "",
+  "mid-mid": "",
+  right: "",
+  "right-mid": "",
+  middle: "  ",
+};
+const TABLE_STYLE = { head: [], border: [], "padding-left": 0, "padding-right": 0 };
 
 /**
  * `fieldbench datasets list | info | verify | download`: what fieldbench knows about each dataset, whether a
@@ -16,12 +37,14 @@ export function registerDatasetsList(datasets: Command, io: CliIo): void {
       const { listDatasets } = await import("@fieldbench/superbench");
       const rows = listDatasets();
       if (options.json) return printJson(io, rows);
-      for (const d of rows) {
-        printLine(
-          io,
-          `${d.key.padEnd(16)} ${d.hr.join("x").padEnd(10)} ${d.channels.join(",").padEnd(22)} ${d.embedded ? "shipped " : "        "}${d.title}`,
-        );
-      }
+      // cli-table3 sizes each column to its widest cell, so a long key or title cannot shift the columns.
+      const table = new Table({
+        head: ["key", "grid", "channels", "shipped", "title"],
+        chars: BORDERLESS,
+        style: TABLE_STYLE,
+      });
+      for (const d of rows) table.push([d.key, d.hr.join("x"), d.channels.join(","), d.embedded ? "yes" : "", d.title]);
+      printLine(io, table.toString().replace(/ +$/gm, ""));
     });
 }
 
@@ -136,22 +159,24 @@ export function registerDatasetsDownload(datasets: Command, io: CliIo): void {
       const dir = resolve(io.cwd, options.out);
       const done = [];
       for (const url of urls) {
+        // Counted in bytes, so the rate reads MiB/s and the ETA is real; the total is known at the first response.
+        let progress: ReturnType<typeof createProgress> | undefined;
         let last = 0;
-        const progress = createProgress({
-          label: url,
-          total: 100,
-          stream: io.stderr,
-          ...(options.quiet ? { mode: "quiet" as const } : {}),
-        });
         const got = await downloadFile(url, dir, {
           ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }),
           onProgress: (received, total) => {
-            const pct = total === undefined ? 0 : Math.floor((100 * received) / total);
-            if (pct > last) progress.tick(pct - last, formatBytes(received));
-            last = Math.max(last, pct);
+            progress ??= createProgress({
+              label: url,
+              total: total ?? 0,
+              stream: io.stderr,
+              formatValue: formatBytes,
+              ...(options.quiet ? { mode: "quiet" as const } : {}),
+            });
+            progress.tick(received - last);
+            last = received;
           },
         });
-        progress.done(formatBytes(got.bytes));
+        progress?.done();
         done.push(got);
         if (!options.json)
           printLine(

@@ -21,7 +21,10 @@ export function registerDegrade(program: Command, io: CliIo): void {
       "--in <path>",
       "HR fields [C,H,W] or [N,C,H,W]: a .npy file, or HDF5 as file.h5[:dataset] (default dataset fields)",
     )
-    .requiredOption("--out <path>", "LR output: .npy, or HDF5 as file.h5[:dataset] (default dataset LR_fields)")
+    .requiredOption(
+      "--out <path>",
+      "LR output, format from the extension: .npy, or HDF5 as file.h5|.hdf5|.nc[:dataset] (default dataset LR_fields)",
+    )
     .requiredOption("--scale <s>", "integer downsampling factor (8, 16)")
     .option("--method <m>", "bicubic-aa (NSKT, cosmo), bicubic (ERA5), uniform, noisy-uniform", "bicubic-aa")
     .option(

@@ -82,3 +82,39 @@ describe("fieldbench inspect on HDF5 / NetCDF4", () => {
     });
   }
 });
+
+describe("fieldbench inspect --stats per channel", () => {
+  it("gives [N, C, H, W] statistics per channel that match numpy's nan-reductions over the other axes", async () => {
+    // h5py writes a [2, 3, 4, 5] float32 dataset with NaNs in channel 1; numpy computes the reference itself.
+    const path = join(tmp, "fields.h5");
+    const py = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `import sys, json, numpy as np, h5py
+x = (np.arange(120, dtype=np.float32).reshape(2, 3, 4, 5) * 0.5 - 7).astype(np.float32)
+x[0, 1, 0, :3] = np.nan
+h5py.File(sys.argv[1], "w").create_dataset("fields", data=x)
+a = x.astype(np.float64)
+print(json.dumps([{"index": c, "count": int(np.isfinite(a[:, c]).sum()), "missing": int(np.isnan(a[:, c]).sum()),
+  "min": float(np.nanmin(a[:, c])), "max": float(np.nanmax(a[:, c])), "mean": float(np.nanmean(a[:, c]))} for c in range(3)]))`,
+        path,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(py.stderr).toBe("");
+    const expected = JSON.parse(py.stdout) as { mean: number }[];
+    const r = await run(["inspect", path, "--var", "fields", "--stats", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const stats = JSON.parse(r.stdout);
+    expect(stats.perChannelDim).toMatch(/^(phony_dim_1|dim_1)$/);
+    expect(stats.perChannel).toHaveLength(3);
+    for (const [c, want] of expected.entries()) {
+      const { mean, ...exact } = stats.perChannel[c];
+      expect({ ...exact, mean: 0 }).toEqual({ ...want, mean: 0 });
+      expect(mean).toBeCloseTo(want.mean, 9);
+    }
+    const text = await run(["inspect", path, "--var", "fields", "--stats"]);
+    expect(text.stdout).toMatch(/\n {4}1 {2}count 37 missing 3 min /);
+  });
+});

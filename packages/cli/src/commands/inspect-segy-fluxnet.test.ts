@@ -38,6 +38,21 @@ describe("fieldbench inspect on SEG-Y", () => {
     expect(names).toHaveLength(1 + 91 + 3);
   });
 
+  it("text output leads with geometry and binary header, then the cube, then one line per trace header field", async () => {
+    const r = await run(["inspect", join(SEGY, "cube.ibm.be.sgy")]);
+    expect(r.code, r.stderr).toBe(0);
+    const at = (text: string) => r.stdout.indexOf(text);
+    expect(at('"geometry"')).toBeGreaterThan(0);
+    expect(at('"geometry"')).toBeLessThan(at('"binaryHeader"'));
+    expect(at('"binaryHeader"')).toBeLessThan(at("variables:"));
+    expect(at("variables:")).toBeLessThan(at("float32 data(inline, crossline, sample)"));
+    expect(at("float32 data(inline, crossline, sample)")).toBeLessThan(at("TRACE_SEQUENCE_LINE"));
+    // segyio's field bytes: INLINE_3D at 189, CROSSLINE_3D at 193 (segyio.TraceField)
+    expect(r.stdout).toContain("\tint32 INLINE_3D(trace) ; // byte 189\n");
+    expect(r.stdout).toContain("\tint32 CROSSLINE_3D(trace) ; // byte 193\n");
+    expect(r.stdout.match(/ \/\/ byte \d+$/gm)).toHaveLength(91);
+  });
+
   it("honours --inline-byte/--crossline-byte", async () => {
     const path = join(SEGY, "cube.inline-byte-17.crossline-byte-21.ieee.sgy");
     const r = await run(["inspect", path, "--inline-byte", "17", "--crossline-byte", "21", "--json"]);

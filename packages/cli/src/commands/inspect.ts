@@ -19,7 +19,10 @@ export function registerInspect(program: Command, io: CliIo): void {
     .description("describe a file: format (sniffed from its bytes), dimensions, attributes and variables")
     .option("--json", "print one JSON document on stdout")
     .option("--var <name>", "one variable (group members as group/var)")
-    .option("--stats", "count, missing, min, max, mean, sum, first, last after CF decoding (needs --var)")
+    .option(
+      "--stats",
+      "count, missing, min, max, mean, sum, first, last after CF decoding, and per channel/level (needs --var)",
+    )
     .option("--values", "decoded values; CF time variables as ISO-8601 in their own calendar (needs --var)")
     .option("--inline-byte <n>", "SEG-Y: 1-based byte of the inline number in trace headers (default 189)")
     .option("--crossline-byte <n>", "SEG-Y: 1-based byte of the crossline number in trace headers (default 193)")
@@ -57,7 +60,7 @@ async function runInspect(path: string, options: InspectOptions, io: CliIo): Pro
     if (options.var !== undefined && options.stats) {
       const stats = await formats.variableStats(file, options.var);
       if (options.json) printJson(io, stats);
-      else for (const [key, value] of Object.entries(stats)) printLine(io, `${key.padEnd(8)} ${formatValue(value)}`);
+      else printStats(stats, io);
       return;
     }
     if (options.var !== undefined && options.values) {
@@ -91,6 +94,18 @@ function parseByte(text: string, flag: string): number {
     );
   }
   return value;
+}
+
+function printStats(stats: import("@fieldbench/formats").VariableStats, io: CliIo): void {
+  const { perChannel, perChannelDim, ...whole } = stats;
+  for (const [key, value] of Object.entries(whole)) printLine(io, `${key.padEnd(8)} ${formatValue(value)}`);
+  if (perChannel === undefined) return;
+  printLine(io, `per ${perChannelDim}:`);
+  for (const c of perChannel)
+    printLine(
+      io,
+      `  ${String(c.index).padStart(3)}  count ${c.count} missing ${c.missing} min ${c.min} max ${c.max} mean ${c.mean}`,
+    );
 }
 
 function formatValue(value: unknown): string {

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { FieldbenchError } from "@fieldbench/core";
@@ -36,6 +37,9 @@ async function buildCommand(action: string, flags: BuildFlags, io: CliIo): Promi
     throw new FieldbenchError("BAD_USAGE", `unknown leaderboard action "${action}" (known: build)`);
   const { buildWithSite } = await import("../leaderboard-site.js");
   const root = resolve(io.cwd, flags.root ?? "leaderboards");
+  // A mistyped --root would otherwise build (and write) an empty board and report success.
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory())
+    throw new FieldbenchError("FILE_NOT_FOUND", `--root ${root}: no such folder (it holds superbench/<dataset>/...)`);
   const outcome = await buildWithSite(root, { images: flags.images !== false });
   if (flags.json) {
     printJson(io, { results: outcome.results, boards: outcome.boards.length, written: outcome.written });

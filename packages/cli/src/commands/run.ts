@@ -14,6 +14,7 @@ interface RunFlags {
   shard?: string;
   out?: string;
   mode?: string;
+  savePredictions?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -48,6 +49,10 @@ export function registerRun(program: Command, io: CliIo): void {
       "default (fixed data ranges, physics and spectra) or compat (SuperBench's own metric definitions)",
       "default",
     )
+    .option(
+      "--save-predictions <dir>",
+      "also write the predicted fields: <dir>/test_1.h5 and test_2.h5, predictions [N,C,H,W] float32 + index [N]",
+    )
     .option("--json", "print the result JSON on stdout instead of the table")
     .option("--quiet", "no progress on stderr")
     .addHelpText(
@@ -57,6 +62,7 @@ export function registerRun(program: Command, io: CliIo): void {
         "Examples:\n" +
         "  fieldbench run superbench                                  # bicubic x8 on the embedded sample (seconds)\n" +
         "  fieldbench run superbench --mode compat --model bicubic-superbench\n" +
+        "  fieldbench run superbench --save-predictions preds   # then: h5py.File('preds/test_1.h5')['predictions']\n" +
         "  fieldbench run superbench --dataset nskt_16k --data /data/superbench_v2/nskt_16k --task bicubic-x16\n" +
         "  fieldbench run superbench --dataset era5 --data /data/era5 --limit 20 --shard 0/4 --out r0.json\n" +
         "  fieldbench run superbench --data ./gen512 --mode compat --model bicubic-superbench   # any generated set",
@@ -98,6 +104,7 @@ async function runCommand(suite: string, flags: RunFlags, io: CliIo): Promise<vo
     ...(flags.data === undefined ? {} : { data: flags.data }),
     ...(flags.out === undefined ? {} : { out: flags.out }),
     ...(limit === undefined ? {} : { limit }),
+    ...(flags.savePredictions === undefined ? {} : { savePredictions: flags.savePredictions }),
     ...(shard === undefined ? {} : { shard }),
     mode: flags.mode,
     cwd: io.cwd,

@@ -6,6 +6,8 @@ import { spawnSync } from "node:child_process";
  */
 export interface EccodesMessage {
   shortName: string;
+  /** The name cfgrib gives the variable in xarray. */
+  cfVarName: string;
   typeOfLevel: string;
   level: number;
   dataDate: number;
@@ -29,7 +31,7 @@ const SCRIPT = `
 import sys, json, math
 import eccodes as ec
 ec.codes_grib_multi_support_on()  # messages holding several fields yield one handle per field
-KEYS = ["shortName","typeOfLevel","level","dataDate","dataTime","stepRange","packingType","Ni","Nj",
+KEYS = ["shortName","cfVarName","typeOfLevel","level","dataDate","dataTime","stepRange","packingType","Ni","Nj",
         "latitudeOfFirstGridPointInDegrees","longitudeOfFirstGridPointInDegrees",
         "latitudeOfLastGridPointInDegrees","longitudeOfLastGridPointInDegrees",
         "iDirectionIncrementInDegrees","jDirectionIncrementInDegrees"]

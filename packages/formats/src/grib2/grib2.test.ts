@@ -17,7 +17,10 @@ async function expectMatchesEccodes(path: string, reference: EccodesMessage[]): 
   const file = await openFile(path);
   try {
     expect(file.format).toBe("grib2");
-    expect(file.variables.map((v) => v.name)).toEqual(reference.map((_, i) => `#${i}`));
+    // eccodes' cfVarName (cfgrib's xarray name) where it is known and names one field only, else #N
+    const cf = reference.map((r) => r.cfVarName);
+    const unique = (n: string, i: number) => n !== "unknown" && cf.indexOf(n) === i && cf.lastIndexOf(n) === i;
+    expect(file.variables.map((v) => v.name)).toEqual(cf.map((n, i) => (unique(n, i) ? n : `#${i}`)));
     const messages = (file.extra?.grib2 as { messages: Grib2MessageSummary[] } | undefined)?.messages ?? [];
     for (const [i, ref] of reference.entries()) {
       const m = messages[i] as Grib2MessageSummary;

@@ -7,6 +7,7 @@ import { grib2Coordinates } from "./coords.js";
 import { decodeField } from "./decode.js";
 import type { Grib2Grid } from "./grid.js";
 import { type ByteSource, type Grib2Field, scanGrib2 } from "./message.js";
+import { cfVarName } from "./tables.js";
 
 export { grib2Coordinates, gaussianLatitudes, type Grib2Coordinates } from "./coords.js";
 export { reducedToRegular } from "./regrid.js";
@@ -14,9 +15,11 @@ export { aecDecode, type AecParams } from "./aec.js";
 export type { ByteSource, Grib2Field, Grib2Grid, Grib2MessageSummary } from "./message.js";
 
 /**
- * GRIB2 reader: each field is a variable `#N` (0-based, file order) of shape [Nj, Ni] and dims
- * latitude/longitude, float64 with NaN where the bitmap says missing. Opening reads only the metadata
- * sections; a field's bitmap and data are read when it is.
+ * GRIB2 reader: each field is a variable, float64 with NaN where the bitmap says missing, named as cfgrib/xarray
+ * name it (eccodes' cfVarName: t2m, u10, msl). A field whose parameter is unknown, or whose name another field of
+ * the file shares (levels, steps), is `#N` (0-based, file order); every field also answers to `#N` in `read` and
+ * `--var`. Dims and coordinates follow the grid (layoutGrids). Opening reads only the metadata sections; a field's
+ * bitmap and data are read when it is.
  */
 export const reader: FormatReader = {
   format: "grib2",
@@ -54,6 +57,7 @@ export async function openGrib2(source: ByteSource & { close?(): Promise<void> }
     throw err;
   }
   const layout = layoutGrids(fields);
+  const names = variableNames(fields);
   const readField = async (field: Grib2Field, name: string, selection?: Selection): Promise<RawArray> => {
     const shape = field.geometry.shape;
     const ranges = normalizeSelection(shape, selection, name);
@@ -64,7 +68,7 @@ export async function openGrib2(source: ByteSource & { close?(): Promise<void> }
     return sliceValues(values, shape, ranges);
   };
   const read = async (name: string, selection?: Selection): Promise<RawArray> => {
-    const field = fields.find((f) => `#${f.index}` === name);
+    const field = fields.find((f, i) => names[i] === name || `#${f.index}` === name);
     if (field !== undefined) return readField(field, name, selection);
     const coordinate = layout.coordinates.get(name);
     if (coordinate !== undefined) {
@@ -83,7 +87,7 @@ export async function openGrib2(source: ByteSource & { close?(): Promise<void> }
     path,
     dims: layout.dims,
     attrs: { edition: 2, centre: fields[0]?.centre ?? "unknown" },
-    variables: [...layout.fieldInfo(fieldAttrs), ...layout.coordinateInfo],
+    variables: [...layout.fieldInfo(fieldAttrs, names), ...layout.coordinateInfo],
     extra: { grib2: { messages: fields.map((f) => f.summary) } },
     read,
     close: async () => {
@@ -142,9 +146,9 @@ function layoutGrids(fields: readonly Grib2Field[]) {
     dims,
     coordinates,
     coordinateInfo,
-    fieldInfo: (attrs: (f: Grib2Field) => Attrs): VariableInfo[] =>
+    fieldInfo: (attrs: (f: Grib2Field) => Attrs, names: readonly string[]): VariableInfo[] =>
       fields.map((field, i) => ({
-        name: `#${field.index}`,
+        name: names[i] as string,
         dtype: "float64",
         shape: [...field.geometry.shape],
         dims: fieldDims[i] as string[],
@@ -200,4 +204,15 @@ function fieldAttrs(field: Grib2Field): Attrs {
     ...(field.perturbationNumber === undefined ? {} : { perturbationNumber: field.perturbationNumber }),
     message: field.messageIndex,
   };
+}
+
+/** cfVarName when it names one field only; `#N` for unknown parameters and names several fields share. */
+function variableNames(fields: readonly Grib2Field[]): string[] {
+  const wanted = fields.map((f) => (f.summary.shortName === "unknown" ? undefined : cfVarName(f.summary.shortName)));
+  const count = new Map<string, number>();
+  for (const n of wanted) if (n !== undefined) count.set(n, (count.get(n) ?? 0) + 1);
+  return fields.map((f, i) => {
+    const n = wanted[i];
+    return n !== undefined && count.get(n) === 1 ? n : `#${f.index}`;
+  });
 }

@@ -136,6 +136,24 @@ const ROWS: readonly ParameterRow[] = [
   { discipline: 0, category: 1, number: 1, shortName: "r", name: "Relative humidity", units: "%" },
 ];
 
+/**
+ * eccodes' `cfVarName` where it differs from `shortName` (a name may not start with a digit): the name cfgrib, and
+ * so xarray, gives the variable. Checked with eccodes 2.28 (`codes_set(h, "shortName", s)`, `codes_get(h, "cfVarName")`).
+ */
+const CF_VAR_NAMES: Readonly<Record<string, string>> = {
+  "2t": "t2m",
+  "2d": "d2m",
+  "10u": "u10",
+  "10v": "v10",
+  "10si": "si10",
+  "100u": "u100",
+  "100v": "v100",
+};
+
+export function cfVarName(shortName: string): string {
+  return CF_VAR_NAMES[shortName] ?? shortName;
+}
+
 export interface ParameterKey {
   /** Originating centre (section 1): a centre's local table comes before the WMO and ECMWF rows. */
   readonly centre?: number;
