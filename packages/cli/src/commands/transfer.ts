@@ -23,7 +23,7 @@ const list = (text: string) =>
 
 /** KEY, KEY=DIR or KEY=DIR@GRID: a dataset, the folder of its files, and their grid when it is not the dataset's. */
 function parseDataset(text: string): { dataset: string; data?: string; grid?: number } {
-  const m = /^([A-Za-z0-9_]+)(?:=([^@]+))?(?:@(\d+))?$/.exec(text);
+  const m = /^([A-Za-z0-9_-]+)(?:=([^@]+))?(?:@(\d+))?$/.exec(text);
   if (m === null)
     throw new FieldbenchError("BAD_USAGE", `--datasets entry "${text}" is not KEY, KEY=DIR or KEY=DIR@GRID`);
   return {
