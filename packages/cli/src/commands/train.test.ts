@@ -22,7 +22,7 @@ describe("fieldbench train", () => {
     expect(outcome.bestEpoch).toBe(0);
     expect(outcome.bestValidLoss).toBeGreaterThan(0);
     // No --lr: SuperBench's rate for SRCNN (eval.sh: 0.001), from the net's descriptor, as the card records it.
-    expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/\| optimiser \| Adam, learning rate 0\.001,/);
+    expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/\| optimiser \| Adam \(FlatAdam\), learning rate 0\.001,/);
     expect(JSON.parse(readFileSync(join(out, "package.json"), "utf8")).name).toBe(
       "@fieldbench-models/srcnn-nskt_mini-bicubic-x8",
     );
