@@ -26,10 +26,11 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 /**
  * Text safe for a terminal or a CI log: control characters (ANSI escapes, carriage returns, newlines that start a
  * `::error::` workflow command) in names that came from packages or result files are shown escaped, never obeyed.
+ * A tab is kept: it moves the cursor and nothing else, and `inspect`'s ncdump-style headers are made of them.
  */
 export function printable(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** One line of human output; each line of `text` is made printable (newlines between lines are kept). */
